@@ -1,0 +1,41 @@
+import type { Request } from 'express';
+import type { Permission } from './permissions.js';
+
+/** Who a request acts for: the tenant and what it may do. */
+export interface Principal {
+  tenantId: string;
+  permissions: readonly Permission[];
+  /** `api_key` for ScaiSend API keys, `host` for credentials resolved by the host. */
+  kind: 'api_key' | 'host';
+  /** Set for API keys. */
+  apiKeyId?: string;
+  /** `test` keys never deliver; host credentials are `live`. */
+  environment: 'live' | 'test';
+}
+
+/** What a host's resolver returns for a credential it accepts. */
+export interface HostPrincipal {
+  tenantId: string;
+  permissions: readonly string[];
+}
+
+/**
+ * Resolves every credential that is not a ScaiSend API key (`sg_live_…`, `sg_test_…`). Return
+ * `null` for a credential the host does not recognise; throw an `UnauthorizedException` to send
+ * a specific 401 message (for example `JWT expired`).
+ */
+export interface PrincipalResolver {
+  resolve(token: string, request: Request): Promise<HostPrincipal | null>;
+}
+
+/** Default resolver for hosts without authentication of their own: accepts only API keys. */
+export class ApiKeysOnlyResolver implements PrincipalResolver {
+  async resolve(): Promise<null> {
+    return null;
+  }
+}
+
+/** The request property the authentication guard stores the principal in. */
+export const PRINCIPAL_PROPERTY = 'scaisendPrincipal';
+
+export type AuthenticatedRequest = Request & { [PRINCIPAL_PROPERTY]: Principal };

@@ -1,0 +1,226 @@
+import type { Readable } from 'node:stream';
+import { domainToASCII } from 'node:url';
+import DKIM from 'nodemailer/lib/dkim';
+import MailComposer from 'nodemailer/lib/mail-composer';
+
+/** DKIM key of a sender domain, as published at `<keySelector>._domainkey.<domainName>`. */
+export interface DkimSigningKey {
+  domainName: string;
+  keySelector: string;
+  /** PEM-encoded RSA private key. */
+  privateKey: string;
+}
+
+/** Mailbox with an optional display name. */
+export interface MailAddress {
+  email: string;
+  name?: string;
+}
+
+/** A rendered message, ready to be turned into RFC 5322 text. */
+export interface OutgoingMessage {
+  /** ScaiSend message id (`msg_…`), sent as `X-ScaiSend-Message-Id` and in `Message-ID`. */
+  messageId: string;
+  from: MailAddress;
+  to: MailAddress[];
+  cc: MailAddress[];
+  /** Recipients that go into the envelope only, never into a header. */
+  bcc: MailAddress[];
+  replyTo?: MailAddress;
+  subject: string;
+  html?: string;
+  text?: string;
+  /** User headers, already validated. A standard header built here replaces a user header of the same name. */
+  headers: Record<string, string>;
+  date: Date;
+}
+
+/** The built message and what delivery and the API need from it. */
+export interface BuiltMime {
+  /** Whole message with CRLF line ends, DKIM-signed when a key was given. */
+  raw: Buffer;
+  /** SMTP envelope: the sender and every to, cc and bcc address once. */
+  envelope: { from: string; to: string[] };
+  /** Top-level headers by lowercase name, values unfolded and still MIME-encoded. */
+  headers: Record<string, string>;
+  /** `Message-ID` value with its angle brackets. */
+  messageIdHeader: string;
+}
+
+/** Headers covered by the DKIM signature. nodemailer signs only the ones present in the message. */
+const DKIM_SIGNED_HEADERS = [
+  'From',
+  'To',
+  'Subject',
+  'Date',
+  'Message-ID',
+  'MIME-Version',
+  'Content-Type',
+  'List-Unsubscribe',
+  'List-Unsubscribe-Post',
+].join(':');
+
+const SCAISEND_ID_HEADER = 'X-ScaiSend-Message-Id';
+
+/**
+ * Builds the RFC 5322 message for `message` and signs it with rsa-sha256, relaxed/relaxed, when
+ * `dkim` is given. A message with only HTML also gets a text part derived from the HTML.
+ */
+export async function buildMime(message: OutgoingMessage, dkim?: DkimSigningKey): Promise<BuiltMime> {
+  const messageIdHeader = `<${message.messageId}@${senderDomain(message.from.email)}>`;
+  const unsigned = await composeMessage(message, messageIdHeader);
+  const raw = dkim ? await signMessage(unsigned, dkim) : unsigned;
+
+  return {
+    raw,
+    envelope: buildEnvelope(message),
+    headers: parseTopLevelHeaders(raw),
+    messageIdHeader,
+  };
+}
+
+async function composeMessage(message: OutgoingMessage, messageIdHeader: string): Promise<Buffer> {
+  const text = message.text ?? (message.html !== undefined ? htmlToText(message.html) : undefined);
+
+  const composer = new MailComposer({
+    from: toComposerAddress(message.from),
+    to: message.to.map(toComposerAddress),
+    cc: message.cc.map(toComposerAddress),
+    replyTo: message.replyTo ? toComposerAddress(message.replyTo) : undefined,
+    subject: message.subject,
+    text,
+    html: message.html,
+    headers: message.headers,
+    messageId: messageIdHeader,
+    date: message.date,
+    newline: 'win',
+    // nodemailer capitalizes each word of a header name, which would spell it X-Scaisend-Message-Id.
+    normalizeHeaderKey: (key) => (key.toLowerCase() === SCAISEND_ID_HEADER.toLowerCase() ? SCAISEND_ID_HEADER : key),
+  });
+
+  const root = composer.compile();
+  root.setHeader(SCAISEND_ID_HEADER, message.messageId);
+  return root.build();
+}
+
+async function signMessage(unsigned: Buffer, key: DkimSigningKey): Promise<Buffer> {
+  const signer = new DKIM({
+    domainName: key.domainName,
+    keySelector: key.keySelector,
+    privateKey: key.privateKey,
+    headerFieldNames: DKIM_SIGNED_HEADERS,
+  });
+  const signed = await readAll(signer.sign(unsigned));
+
+  // nodemailer leaves the message unsigned when the private key cannot sign.
+  if (!signed.subarray(0, 16).toString('latin1').startsWith('DKIM-Signature:')) {
+    throw new Error(`DKIM signing failed for domain ${key.domainName}: the private key is invalid`);
+  }
+  return signed;
+}
+
+async function readAll(stream: Readable): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of stream) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks);
+}
+
+function toComposerAddress(address: MailAddress): { name: string; address: string } {
+  return { name: address.name ?? '', address: address.email };
+}
+
+function senderDomain(email: string): string {
+  const domain = email.slice(email.lastIndexOf('@') + 1).toLowerCase();
+  return domainToASCII(domain) || domain;
+}
+
+function buildEnvelope(message: OutgoingMessage): { from: string; to: string[] } {
+  const seen = new Set<string>();
+  const to: string[] = [];
+
+  for (const recipient of [...message.to, ...message.cc, ...message.bcc]) {
+    const key = recipient.email.toLowerCase();
+    if (seen.has(key)) continue;
+    seen.add(key);
+    to.push(recipient.email);
+  }
+
+  return { from: message.from.email, to };
+}
+
+/** Reads the header block of `raw`, keeping the first field of each name. */
+function parseTopLevelHeaders(raw: Buffer): Record<string, string> {
+  const text = raw.toString('utf8');
+  const end = text.indexOf('\r\n\r\n');
+  const block = end === -1 ? text : text.slice(0, end);
+  const headers = new Map<string, string>();
+
+  // RFC 5322 2.2.3: unfolding removes the CRLF in front of the continuation's whitespace.
+  for (const line of block.replace(/\r\n(?=[ \t])/g, '').split('\r\n')) {
+    const colon = line.indexOf(':');
+    if (colon <= 0) continue;
+
+    const name = line.slice(0, colon).trim().toLowerCase();
+    if (headers.has(name)) continue;
+    headers.set(name, line.slice(colon + 1).trim());
+  }
+
+  return Object.fromEntries(headers);
+}
+
+const LINE_BREAK_TAG =
+  /<\/?(p|div|h[1-6]|li|tr|table|ul|ol|blockquote|pre|section|article|header|footer)\b[^>]*>|<(br|hr)\b[^>]*>/gi;
+
+const NAMED_ENTITIES = new Map<string, string>([
+  ['amp', '&'],
+  ['lt', '<'],
+  ['gt', '>'],
+  ['quot', '"'],
+  ['apos', "'"],
+  ['nbsp', ' '],
+  ['copy', '\u00a9'],
+  ['reg', '\u00ae'],
+  ['hellip', '\u2026'],
+  ['mdash', '\u2014'],
+  ['ndash', '\u2013'],
+]);
+
+/**
+ * Derives a plain-text body from HTML: drops head, style, script and comments, breaks lines at
+ * block elements, keeps link targets in brackets and decodes character references.
+ */
+export function htmlToText(html: string): string {
+  const withoutHidden = html
+    .replace(/<!--[\s\S]*?-->/g, '')
+    .replace(/<(head|style|script)\b[\s\S]*?<\/\1\s*>/gi, '');
+
+  const text = withoutHidden
+    .replace(/\s+/g, ' ')
+    .replace(/<a\b[^>]*?href\s*=\s*(["'])(.*?)\1[^>]*>(.*?)<\/a\s*>/gi, (_match, _quote, href: string, label: string) =>
+      linkText(href, label),
+    )
+    .replace(LINE_BREAK_TAG, '\n')
+    .replace(/<[^>]*>/g, '');
+
+  return decodeEntities(text)
+    .split('\n')
+    .map((line) => line.replace(/[ \t]+/g, ' ').trim())
+    .join('\n')
+    .replace(/\n{3,}/g, '\n\n')
+    .trim();
+}
+
+function linkText(href: string, label: string): string {
+  const labelText = label.replace(/<[^>]*>/g, '').trim();
+  if (!labelText || labelText === href || href.startsWith('#')) return labelText || href;
+  return `${labelText} (${href})`;
+}
+
+function decodeEntities(text: string): string {
+  return text.replace(/&(#x[0-9a-f]+|#[0-9]+|[a-z]+);/gi, (match, entity: string) => {
+    if (entity[0] !== '#') return NAMED_ENTITIES.get(entity) ?? match;
+
+    const codePoint = entity[1] === 'x' || entity[1] === 'X' ? parseInt(entity.slice(2), 16) : parseInt(entity.slice(1), 10);
+    return codePoint > 0 && codePoint <= 0x10ffff ? String.fromCodePoint(codePoint) : match;
+  });
+}

@@ -1,0 +1,118 @@
+import { HttpStatus, Inject, Injectable, Logger } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { Repository } from 'typeorm';
+import type { Clock } from '../common/clock.js';
+import type { DnsResolver } from '../common/dns-resolver.js';
+import { ApiException, notFound } from '../common/errors.js';
+import { createId } from '../common/ids.js';
+import type { SecretBox } from '../common/secret-box.js';
+import type { ResolvedScaiSendOptions } from '../module/scaisend-options.interface.js';
+import { RESOLVED_OPTIONS } from '../module/scaisend.module-definition.js';
+import { CLOCK, DNS_RESOLVER, SECRET_BOX } from '../module/tokens.js';
+import { generateDkimKeyPair } from './dkim-keys.js';
+import { buildDnsRecords, DmarcPolicy, DnsRecord } from './dns-records.js';
+import { verifyDnsRecords, VerificationError } from './domain-verifier.js';
+import { SenderDomainEntity } from './sender-domain.entity.js';
+
+export const DKIM_SELECTOR = 'scaisend';
+
+export interface DkimSigningKey {
+  domainName: string;
+  keySelector: string;
+  privateKey: string;
+}
+
+/** Sender domains: DKIM keys, the DNS records to publish, and their verification. */
+@Injectable()
+export class DomainService {
+  private readonly logger = new Logger(DomainService.name);
+
+  constructor(
+    @InjectRepository(SenderDomainEntity) private readonly domains: Repository<SenderDomainEntity>,
+    @Inject(DNS_RESOLVER) private readonly resolver: DnsResolver,
+    @Inject(SECRET_BOX) private readonly secrets: SecretBox,
+    @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(RESOLVED_OPTIONS) private readonly options: ResolvedScaiSendOptions,
+  ) {}
+
+  async create(tenantId: string, input: { domain: string; dmarcPolicy: DmarcPolicy; dmarcRuaEmail: string | null }): Promise<SenderDomainEntity> {
+    const domain = input.domain.toLowerCase().replace(/\.$/, '');
+    if (await this.domains.existsBy({ tenantId, domain })) {
+      throw new ApiException(HttpStatus.CONFLICT, `The domain ${domain} already exists`);
+    }
+
+    const keys = await generateDkimKeyPair();
+    const entity = this.domains.create({
+      id: createId('dom'),
+      tenantId,
+      domain,
+      dkimSelector: DKIM_SELECTOR,
+      dkimPublicKey: keys.publicKeyBase64,
+      dkimPrivateKeySealed: this.secrets.seal(keys.privateKeyPem),
+      dmarcPolicy: input.dmarcPolicy,
+      dmarcRuaEmail: input.dmarcRuaEmail,
+      spfMechanisms: this.options.spfMechanisms,
+      verified: false,
+      recordStatus: {},
+      verifiedAt: null,
+      lastCheckedAt: null,
+      createdAt: this.clock.now(),
+    });
+    await this.domains.insert(entity);
+    this.logger.log(`Sender domain ${entity.id} created for tenant ${tenantId}`);
+    return entity;
+  }
+
+  list(tenantId: string): Promise<SenderDomainEntity[]> {
+    return this.domains.find({ where: { tenantId }, order: { createdAt: 'ASC' } });
+  }
+
+  async get(tenantId: string, id: string): Promise<SenderDomainEntity> {
+    const domain = await this.domains.findOneBy({ tenantId, id });
+    if (!domain) throw notFound('Domain');
+    return domain;
+  }
+
+  async delete(tenantId: string, id: string): Promise<void> {
+    await this.get(tenantId, id);
+    await this.domains.delete({ tenantId, id });
+  }
+
+  records(domain: SenderDomainEntity): DnsRecord[] {
+    return buildDnsRecords({
+      domain: domain.domain,
+      selector: domain.dkimSelector,
+      publicKeyBase64: domain.dkimPublicKey,
+      spfMechanisms: domain.spfMechanisms,
+      dmarcPolicy: domain.dmarcPolicy,
+      dmarcRuaEmail: domain.dmarcRuaEmail,
+    });
+  }
+
+  /** Looks the records up over DNS and stores the outcome; calling it again is harmless. */
+  async verify(tenantId: string, id: string): Promise<{ domain: SenderDomainEntity; errors: VerificationError[] }> {
+    const domain = await this.get(tenantId, id);
+    const result = await verifyDnsRecords(this.records(domain), this.resolver);
+    const now = this.clock.now();
+
+    domain.verified = result.verified;
+    domain.recordStatus = result.valid as Record<string, boolean>;
+    domain.lastCheckedAt = now;
+    domain.verifiedAt = result.verified ? (domain.verifiedAt ?? now) : null;
+    await this.domains.update({ tenantId, id }, { verified: domain.verified, recordStatus: domain.recordStatus, lastCheckedAt: now, verifiedAt: domain.verifiedAt });
+    this.logger.log(`Sender domain ${id} checked: ${result.verified ? 'verified' : `${result.errors.length} records failing`}`);
+    return { domain, errors: result.errors };
+  }
+
+  /** The tenant's verified domain of exactly this name (subdomains are not covered), or null. */
+  findVerified(tenantId: string, domainName: string): Promise<SenderDomainEntity | null> {
+    return this.domains.findOneBy({ tenantId, domain: domainName.toLowerCase(), verified: true });
+  }
+
+  /** The DKIM key to sign mail from this domain, or null when the tenant has no such domain. */
+  async signingKey(tenantId: string, domainName: string): Promise<DkimSigningKey | null> {
+    const domain = await this.domains.findOneBy({ tenantId, domain: domainName.toLowerCase() });
+    if (!domain) return null;
+    return { domainName: domain.domain, keySelector: domain.dkimSelector, privateKey: this.secrets.open(domain.dkimPrivateKeySealed) };
+  }
+}

@@ -1,0 +1,133 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager } from 'typeorm';
+import type { Clock } from '../common/clock.js';
+import { createId } from '../common/ids.js';
+import { MessageStatusChangeEntity } from '../messages/message-status-change.entity.js';
+import type { MessageStatus } from '../messages/message-status.js';
+import { MessageEntity } from '../messages/message.entity.js';
+import type { ResolvedScaiSendOptions } from '../module/scaisend-options.interface.js';
+import { RESOLVED_OPTIONS } from '../module/scaisend.module-definition.js';
+import { CLOCK } from '../module/tokens.js';
+import { ScaiSendQueues } from '../queues/scaisend-queues.js';
+import { StatsCounter } from '../stats/stats-counter.js';
+import { metricOfEvent } from '../stats/stats-metrics.js';
+import { WebhookDeliveryEntity } from '../webhooks/webhook-delivery.entity.js';
+import { WebhookEndpointEntity } from '../webhooks/webhook-endpoint.entity.js';
+import { EventEntity } from './event.entity.js';
+import type { EventType } from './event-types.js';
+
+export interface NewEvent {
+  type: EventType;
+  recipientEmail: string;
+  metadata?: Record<string, unknown>;
+}
+
+/** What happens to a message in one step: its events, and optionally its new status and fields. */
+export interface MessageChange {
+  message: Pick<MessageEntity, 'id' | 'tenantId' | 'categories' | 'sandbox'>;
+  events: NewEvent[];
+  status?: MessageStatus;
+  fields?: Partial<MessageEntity>;
+}
+
+/**
+ * The one writer of events. In a single transaction it stores the events, the message's status
+ * and status history, the daily counters and one webhook delivery per matching endpoint (the
+ * outbox); after the commit it enqueues those deliveries. Timeline, status, stats and webhooks
+ * therefore never disagree.
+ */
+@Injectable()
+export class EventRecorder {
+  private readonly logger = new Logger(EventRecorder.name);
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly stats: StatsCounter,
+    private readonly queues: ScaiSendQueues,
+    @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(RESOLVED_OPTIONS) private readonly options: ResolvedScaiSendOptions,
+  ) {}
+
+  /** Records one change in its own transaction, then enqueues its webhook deliveries. */
+  async record(change: MessageChange): Promise<EventEntity[]> {
+    const { events, deliveries } = await this.dataSource.transaction((manager) => this.recordIn(manager, change));
+    await this.enqueueDeliveries(deliveries);
+    return events;
+  }
+
+  /**
+   * Records a change inside the caller's transaction. The caller must pass the returned
+   * deliveries to {@link enqueueDeliveries} after its commit.
+   */
+  async recordIn(manager: EntityManager, change: MessageChange): Promise<{ events: EventEntity[]; deliveries: WebhookDeliveryEntity[] }> {
+    const now = this.clock.now();
+    const { message } = change;
+
+    if (change.status || change.fields) {
+      await manager.update(MessageEntity, { id: message.id }, { ...change.fields, ...(change.status ? { status: change.status } : {}), updatedAt: now });
+    }
+    if (change.status) {
+      await manager.insert(MessageStatusChangeEntity, { messageId: message.id, tenantId: message.tenantId, status: change.status, changedAt: now });
+    }
+
+    const events = change.events.map((event) =>
+      manager.create(EventEntity, {
+        id: createId('evt'),
+        tenantId: message.tenantId,
+        messageId: message.id,
+        eventType: event.type,
+        recipientEmail: event.recipientEmail,
+        metadata: event.metadata ?? {},
+        occurredAt: now,
+      }),
+    );
+    if (events.length === 0) return { events, deliveries: [] };
+
+    await manager.save(EventEntity, events, { reload: false });
+    await this.stats.increment(
+      manager,
+      events.flatMap((event) => {
+        const metric = metricOfEvent(event.eventType, event.metadata);
+        return metric ? [{ tenantId: message.tenantId, at: now, metric, categories: message.categories }] : [];
+      }),
+    );
+    const deliveries = message.sandbox ? [] : await this.createDeliveries(manager, message.tenantId, events, now);
+    return { events, deliveries };
+  }
+
+  /** Enqueues webhook deliveries; the job id is the delivery id, so enqueueing twice is harmless. */
+  async enqueueDeliveries(deliveries: WebhookDeliveryEntity[]): Promise<void> {
+    if (deliveries.length === 0) return;
+    try {
+      const opts = { attempts: this.options.webhookRetryDelays.length + 1, backoff: { type: 'custom' } };
+      await this.queues.webhook.addBulk(deliveries.map((delivery) => ({ name: 'deliver', data: { deliveryId: delivery.id }, opts: { ...opts, jobId: delivery.id } })));
+    } catch (error) {
+      // The deliveries are committed; the outbox sweep enqueues them later.
+      this.logger.error(`Enqueueing ${deliveries.length} webhook deliveries failed: ${(error as Error).message}`);
+    }
+  }
+
+  private async createDeliveries(manager: EntityManager, tenantId: string, events: EventEntity[], now: Date): Promise<WebhookDeliveryEntity[]> {
+    const endpoints = await manager.find(WebhookEndpointEntity, { where: { tenantId, enabled: true } });
+    const deliveries = events.flatMap((event) =>
+      endpoints
+        .filter((endpoint) => endpoint.enabledEvents.includes('*') || endpoint.enabledEvents.includes(event.eventType))
+        .map((endpoint) =>
+          manager.create(WebhookDeliveryEntity, {
+            id: createId('whd'),
+            tenantId,
+            endpointId: endpoint.id,
+            eventId: event.id,
+            status: 'pending',
+            attempts: [],
+            nextAttemptAt: now,
+            createdAt: now,
+            updatedAt: now,
+          }),
+        ),
+    );
+    if (deliveries.length > 0) await manager.insert(WebhookDeliveryEntity, deliveries);
+    return deliveries;
+  }
+}

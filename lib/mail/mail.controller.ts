@@ -1,0 +1,23 @@
+import { Body, HttpCode, Post } from '@nestjs/common';
+import { ApiAcceptedResponse, ApiBody, ApiOperation } from '@nestjs/swagger';
+import { CurrentPrincipal } from '../common/principal.decorator.js';
+import type { Principal } from '../common/principal.js';
+import { AcceptsApiKeys, RequirePermissions } from '../common/require-permissions.decorator.js';
+import { ScaiSendController } from '../common/scaisend-controller.decorator.js';
+import { MailService, SendResponse } from './mail.service.js';
+
+@ScaiSendController('v3/mail', 'Mail send')
+@AcceptsApiKeys()
+export class MailController {
+  constructor(private readonly mail: MailService) {}
+
+  @Post('send')
+  @HttpCode(202)
+  @RequirePermissions('mail.send')
+  @ApiOperation({ summary: 'Send mail (SendGrid v3 body); 202 once every message is stored and queued' })
+  @ApiBody({ description: 'SendGrid v3 mail send body', schema: { type: 'object' } })
+  @ApiAcceptedResponse({ description: '`{message_id}` for one personalization, `{message_ids}` for several' })
+  send(@CurrentPrincipal() principal: Principal, @Body() body: unknown): Promise<SendResponse> {
+    return this.mail.send(principal, body);
+  }
+}

@@ -1,0 +1,30 @@
+import { ApiKeyEntity } from '../api-keys/api-key.entity.js';
+import { SenderDomainEntity } from '../domains/sender-domain.entity.js';
+import { EventEntity } from '../events/event.entity.js';
+import { MessageRecipientEntity } from '../messages/message-recipient.entity.js';
+import { MessageStatusChangeEntity } from '../messages/message-status-change.entity.js';
+import { MessageEntity } from '../messages/message.entity.js';
+import { DailyStatEntity } from '../stats/daily-stat.entity.js';
+import { SuppressionEntity } from '../suppressions/suppression.entity.js';
+import { TemplateVersionEntity } from '../templates/template-version.entity.js';
+import { TemplateEntity } from '../templates/template.entity.js';
+import { TenantEntity } from '../tenants/tenant.entity.js';
+import { WebhookDeliveryEntity } from '../webhooks/webhook-delivery.entity.js';
+import { WebhookEndpointEntity } from '../webhooks/webhook-endpoint.entity.js';
+
+/** Every entity of the module, for hosts whose DataSource lists entities instead of `autoLoadEntities`. */
+export const SCAISEND_ENTITIES = [
+  TenantEntity,
+  ApiKeyEntity,
+  SenderDomainEntity,
+  TemplateEntity,
+  TemplateVersionEntity,
+  MessageEntity,
+  MessageRecipientEntity,
+  MessageStatusChangeEntity,
+  EventEntity,
+  WebhookEndpointEntity,
+  WebhookDeliveryEntity,
+  SuppressionEntity,
+  DailyStatEntity,
+];

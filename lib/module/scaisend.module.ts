@@ -1,0 +1,97 @@
+import { Module, Provider } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { ApiKeyController } from '../api-keys/api-key.controller.js';
+import { ApiKeyService } from '../api-keys/api-key.service.js';
+import { ScaiSendAuthGuard } from '../common/auth.guard.js';
+import { SystemClock } from '../common/clock.js';
+import { createDnsResolver, type DnsResolver } from '../common/dns-resolver.js';
+import { ApiKeysOnlyResolver } from '../common/principal.js';
+import { AesGcmSecretBox } from '../common/secret-box.js';
+import { DeliveryProcessor } from '../delivery/delivery.processor.js';
+import { SmtpDelivery } from '../delivery/smtp-delivery.js';
+import { DeliveryOutcomeWriter } from '../delivery/delivery-outcome.writer.js';
+import type { MailTransport } from '../delivery/mail-transport.js';
+import { DomainController } from '../domains/domain.controller.js';
+import { DomainService } from '../domains/domain.service.js';
+import { EventRecorder } from '../events/event-recorder.js';
+import { HealthController } from '../health/health.controller.js';
+import { MailController } from '../mail/mail.controller.js';
+import { MailService } from '../mail/mail.service.js';
+import { MessageController } from '../messages/message.controller.js';
+import { MessageService } from '../messages/message.service.js';
+import { RecoverySweeper } from '../queues/recovery-sweeper.js';
+import { ScaiSendQueues } from '../queues/scaisend-queues.js';
+import { StatsController } from '../stats/stats.controller.js';
+import { StatsCounter } from '../stats/stats-counter.js';
+import { StatsService } from '../stats/stats.service.js';
+import { SuppressionService } from '../suppressions/suppression.service.js';
+import { TemplateController } from '../templates/template.controller.js';
+import { TemplateService } from '../templates/template.service.js';
+import { TenantService } from '../tenants/tenant.service.js';
+import { DefaultWebhookHttpClient } from '../webhooks/webhook-sender.js';
+import { WebhookController } from '../webhooks/webhook.controller.js';
+import { WebhookProcessor } from '../webhooks/webhook.processor.js';
+import { WebhookService } from '../webhooks/webhook.service.js';
+import { SCAISEND_ENTITIES } from './entities.js';
+import type { ResolvedScaiSendOptions, ScaiSendModuleOptions } from './scaisend-options.interface.js';
+import { resolveScaiSendOptions } from './scaisend-options.js';
+import { RESOLVED_OPTIONS, SCAISEND_MODULE_OPTIONS, ScaiSendConfigurableModule } from './scaisend.module-definition.js';
+import { CLOCK, DNS_RESOLVER, MAIL_TRANSPORT, PRINCIPAL_RESOLVER, SECRET_BOX, WEBHOOK_HTTP_CLIENT } from './tokens.js';
+
+/** A provider of an overridable token: the instance from the options, else the default. */
+function fromOptions<T>(token: symbol, pick: (options: ResolvedScaiSendOptions) => T | undefined, fallback: (options: ResolvedScaiSendOptions) => T): Provider {
+  return { provide: token, inject: [RESOLVED_OPTIONS], useFactory: (options: ResolvedScaiSendOptions) => pick(options) ?? fallback(options) };
+}
+
+const providers: Provider[] = [
+  { provide: RESOLVED_OPTIONS, inject: [SCAISEND_MODULE_OPTIONS], useFactory: (options: ScaiSendModuleOptions) => resolveScaiSendOptions(options) },
+  fromOptions(PRINCIPAL_RESOLVER, (options) => options.principalResolver, () => new ApiKeysOnlyResolver()),
+  fromOptions(DNS_RESOLVER, (options) => options.dnsResolver, (options) => createDnsResolver(options.dnsServers)),
+  fromOptions(CLOCK, (options) => options.clock, () => new SystemClock()),
+  fromOptions(SECRET_BOX, () => undefined, (options) => new AesGcmSecretBox(options.secretKey)),
+  fromOptions(
+    WEBHOOK_HTTP_CLIENT,
+    (options) => options.webhookHttpClient,
+    (options) => new DefaultWebhookHttpClient({ allowPrivate: options.webhookAllowPrivate, timeoutMs: options.webhookTimeoutMs }),
+  ),
+  ScaiSendQueues,
+  ScaiSendAuthGuard,
+  TenantService,
+  ApiKeyService,
+  DomainService,
+  TemplateService,
+  MailService,
+  MessageService,
+  EventRecorder,
+  StatsCounter,
+  StatsService,
+  SuppressionService,
+  WebhookService,
+  {
+    provide: MAIL_TRANSPORT,
+    inject: [RESOLVED_OPTIONS, DNS_RESOLVER],
+    useFactory: (options: ResolvedScaiSendOptions, resolver: DnsResolver): MailTransport =>
+      options.mailTransport ??
+      new SmtpDelivery({ relayUrl: options.smtpRelayUrl, mxPort: options.mxPort, resolver, heloName: options.heloName }),
+  },
+  DeliveryOutcomeWriter,
+  DeliveryProcessor,
+  WebhookProcessor,
+  RecoverySweeper,
+];
+
+/**
+ * The whole ScaiSend API as one module. The host owns the TypeORM DataSource (register it with
+ * `autoLoadEntities: true` or list {@link SCAISEND_ENTITIES}) and passes the queue connection in
+ * the options.
+ *
+ * @example
+ * ScaiSendModule.forRoot({ queue: { redis: { host: '127.0.0.1', port: 6379 } }, secretKey })
+ */
+@Module({
+  imports: [TypeOrmModule.forFeature(SCAISEND_ENTITIES)],
+  controllers: [ApiKeyController, DomainController, TemplateController, MailController, MessageController, StatsController, WebhookController, HealthController],
+  providers,
+  exports: [MailService, EventRecorder, RESOLVED_OPTIONS],
+})
+export class ScaiSendModule extends ScaiSendConfigurableModule {}

@@ -1,0 +1,22 @@
+/** Injection tokens of the providers a host may override. */
+
+/** Resolves a non-API-key credential to a principal. See {@link PrincipalResolver}. */
+export const PRINCIPAL_RESOLVER = Symbol('SCAISEND_PRINCIPAL_RESOLVER');
+
+/** Hands built messages to SMTP. See {@link MailTransport}. */
+export const MAIL_TRANSPORT = Symbol('SCAISEND_MAIL_TRANSPORT');
+
+/** DNS look-ups for MX delivery and domain verification. See {@link DnsResolver}. */
+export const DNS_RESOLVER = Symbol('SCAISEND_DNS_RESOLVER');
+
+/** Current time. See {@link Clock}. */
+export const CLOCK = Symbol('SCAISEND_CLOCK');
+
+/** Encrypts secrets at rest (DKIM private keys). See {@link SecretBox}. */
+export const SECRET_BOX = Symbol('SCAISEND_SECRET_BOX');
+
+/** HTTP client used for webhook deliveries. See {@link WebhookHttpClient}. */
+export const WEBHOOK_HTTP_CLIENT = Symbol('SCAISEND_WEBHOOK_HTTP_CLIENT');
+
+/** The send and webhook queues. See {@link ScaiSendQueues}. */
+export const SCAISEND_QUEUES = Symbol('SCAISEND_QUEUES');

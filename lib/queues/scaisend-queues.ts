@@ -1,0 +1,86 @@
+import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
+import { Job, Queue, Worker, WorkerOptions } from 'bullmq';
+import type { BackendFactory, ConnectionOptions, QueueBaseOptions } from 'bullmq';
+import type { ResolvedScaiSendOptions } from '../module/scaisend-options.interface.js';
+import { RESOLVED_OPTIONS } from '../module/scaisend.module-definition.js';
+import { createPostgresBackend } from './bullmq-postgres.js';
+
+export const SEND_QUEUE = 'scaisend-send';
+export const WEBHOOK_QUEUE = 'scaisend-webhook';
+
+/** The job id of a message's delivery attempt; adding a job whose id exists is a no-op. */
+export function sendJobId(messageId: string, attempts: number): string {
+  return `${messageId}.${attempts}`;
+}
+
+export interface SendJobData {
+  messageId: string;
+  tenantId: string;
+}
+
+export interface WebhookJobData {
+  deliveryId: string;
+}
+
+/**
+ * The module's own BullMQ queues and workers. They are built here, not through
+ * `@nestjs/bullmq`'s registration, because that registration cannot pass BullMQ's backend factory
+ * and its queue and worker classes are process-wide: a host's own Redis queues stay untouched
+ * while ScaiSend's run on PostgreSQL.
+ */
+@Injectable()
+export class ScaiSendQueues implements OnApplicationShutdown {
+  readonly send: Queue<SendJobData>;
+  readonly webhook: Queue<WebhookJobData>;
+  private readonly logger = new Logger(ScaiSendQueues.name);
+  private readonly workers: Worker[] = [];
+  private readonly connection: ConnectionOptions;
+  private readonly prefix: string | undefined;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  private readonly backendFactory: BackendFactory<any, any> | undefined;
+
+  constructor(@Inject(RESOLVED_OPTIONS) options: ResolvedScaiSendOptions) {
+    if ('postgres' in options.queue) {
+      this.connection = options.queue.postgres as ConnectionOptions;
+      this.backendFactory = createPostgresBackend;
+    } else {
+      this.connection = options.queue.redis;
+      this.prefix = options.queue.prefix;
+      this.backendFactory = undefined;
+    }
+
+    this.send = this.createQueue<SendJobData>(SEND_QUEUE);
+    this.webhook = this.createQueue<WebhookJobData>(WEBHOOK_QUEUE);
+  }
+
+  /** Starts a worker on one of the module's queues; it is closed on shutdown. */
+  startWorker<T>(name: string, processor: (job: Job<T>) => Promise<unknown>, options: Omit<WorkerOptions, 'connection'>): Worker<T> {
+    const workerOptions = { ...options, connection: this.connection, prefix: this.prefix } as WorkerOptions;
+    const worker = this.backendFactory
+      ? new Worker<T>(name, processor, workerOptions, this.backendFactory)
+      : new Worker<T>(name, processor, workerOptions);
+    worker.on('error', (error) => this.logger.error(`Worker of ${name} failed: ${error.message}`, error.stack));
+    this.workers.push(worker as Worker);
+    this.logger.log(`Worker started on queue ${name} (concurrency ${options.concurrency ?? 1})`);
+    return worker;
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await Promise.allSettled(this.workers.map((worker) => worker.close()));
+    await Promise.allSettled([this.send.close(), this.webhook.close()]);
+    this.logger.log('Queues and workers closed');
+  }
+
+  private createQueue<T>(name: string): Queue<T> {
+    const queueOptions = {
+      connection: this.connection,
+      prefix: this.prefix,
+      // A job that fails for an unexpected reason (the database is briefly unreachable) is retried;
+      // the delivery lease keeps a retry from sending twice.
+      defaultJobOptions: { removeOnComplete: true, removeOnFail: 1000, attempts: 5, backoff: { type: 'exponential', delay: 5000 } },
+    } as QueueBaseOptions;
+    const queue = this.backendFactory ? new Queue<T>(name, queueOptions, this.backendFactory) : new Queue<T>(name, queueOptions);
+    queue.on('error', (error) => this.logger.error(`Queue ${name} failed: ${error.message}`, error.stack));
+    return queue;
+  }
+}

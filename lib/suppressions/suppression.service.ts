@@ -1,0 +1,60 @@
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { EntityManager, In, Repository } from 'typeorm';
+import type { DropReason } from '../events/event-types.js';
+import type { MailSettings } from '../mail/mail-send.types.js';
+import { SuppressionEntity, SuppressionList } from './suppression.entity.js';
+
+/** Lists that drop mail, with the drop reason and the setting that bypasses each. */
+const DROPPING_LISTS: Array<{ list: SuppressionList; reason: DropReason; bypass: keyof MailSettings }> = [
+  { list: 'bounce', reason: 'suppressed_bounce', bypass: 'bypass_bounce_management' },
+  { list: 'spam_report', reason: 'suppressed_spam', bypass: 'bypass_spam_management' },
+  { list: 'unsubscribe', reason: 'suppressed_unsubscribe', bypass: 'bypass_unsubscribe_management' },
+];
+
+export interface NewSuppression {
+  tenantId: string;
+  list: SuppressionList;
+  email: string;
+  reason: string | null;
+  bounceType?: 'hard' | 'soft' | 'block' | null;
+  status?: string | null;
+  createdAt: Date;
+}
+
+/** The tenant's suppression lists as they affect sending. */
+@Injectable()
+export class SuppressionService {
+  constructor(@InjectRepository(SuppressionEntity) private readonly suppressions: Repository<SuppressionEntity>) {}
+
+  /**
+   * The drop reason of each suppressed address among `emails` (lowercase), honouring the
+   * `bypass_*` mail settings; `bypass_list_management` bypasses every list.
+   */
+  async dropReasons(tenantId: string, emails: string[], settings: MailSettings): Promise<Map<string, DropReason>> {
+    const reasons = new Map<string, DropReason>();
+    if (emails.length === 0 || settings.bypass_list_management?.enable) return reasons;
+    const lists = DROPPING_LISTS.filter((entry) => !settings[entry.bypass]?.enable);
+    if (lists.length === 0) return reasons;
+
+    const rows = await this.suppressions.find({ where: { tenantId, email: In(emails), list: In(lists.map((entry) => entry.list)) } });
+    for (const entry of lists) {
+      for (const row of rows) {
+        if (row.list === entry.list && !reasons.has(row.email)) reasons.set(row.email, entry.reason);
+      }
+    }
+    return reasons;
+  }
+
+  /** Adds addresses inside the caller's transaction; an address already on the list stays as it is. */
+  async addIn(manager: EntityManager, entries: NewSuppression[]): Promise<void> {
+    if (entries.length === 0) return;
+    await manager
+      .createQueryBuilder()
+      .insert()
+      .into(SuppressionEntity)
+      .values(entries.map((entry) => ({ ...entry, email: entry.email.toLowerCase(), bounceType: entry.bounceType ?? null, status: entry.status ?? null })))
+      .orIgnore()
+      .execute();
+  }
+}

@@ -1,0 +1,58 @@
+import 'reflect-metadata';
+import { Logger } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { mkdirSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { configureScaiSendApp } from '../lib/index.js';
+import { AppModule } from './app.module.js';
+import { ConfigError, loadConfig } from './config.js';
+import { checkPostgres, checkRedis, StartupError } from './startup-checks.js';
+import { startEmbeddedPostgres } from './embedded-database.js';
+
+const logger = new Logger('SampleApp');
+
+async function bootstrap(): Promise<void> {
+  const dataDir = resolve('data');
+  mkdirSync(dataDir, { recursive: true });
+  const config = loadConfig(process.env, dataDir);
+
+  let databaseUrl = config.databaseUrl;
+  let stopEmbedded: (() => Promise<void>) | undefined;
+  if (!databaseUrl) {
+    logger.log(`Starting the embedded PostgreSQL under ${dataDir}/postgres`);
+    const embedded = await startEmbeddedPostgres(dataDir, (line) => logger.debug(line.trim()));
+    databaseUrl = embedded.url;
+    stopEmbedded = embedded.stop;
+  }
+  await checkPostgres(databaseUrl, config.databaseUrl ? 'SCAISEND_DATABASE_URL' : 'the embedded PostgreSQL');
+  if (config.redisUrl) await checkRedis(config.redisUrl);
+
+  const app = await NestFactory.create(AppModule.register({ ...config, databaseUrl }));
+  configureScaiSendApp(app);
+  app.enableShutdownHooks();
+  if (stopEmbedded) {
+    const stop = stopEmbedded;
+    process.once('exit', () => void stop());
+    app.getHttpServer().once('close', () => void stop());
+  }
+
+  const document = SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder().setTitle('ScaiSend').setDescription('SendGrid v3-compatible email API').addBearerAuth().build(),
+  );
+  SwaggerModule.setup('docs', app, document);
+
+  await app.listen(config.port);
+  logger.log(`ScaiSend listens on port ${config.port}; API docs at ${config.publicUrl}/docs`);
+  logger.log(`Queues on ${config.redisUrl ? 'Redis' : 'PostgreSQL'}; mail ${config.smtpRelayUrl ? 'through the SMTP relay' : 'directly to each MX'}`);
+}
+
+bootstrap().catch((error: unknown) => {
+  if (error instanceof ConfigError || error instanceof StartupError) {
+    logger.error(error.message);
+  } else {
+    logger.error(`Start-up failed: ${(error as Error).message}`, (error as Error).stack);
+  }
+  process.exit(1);
+});

@@ -1,0 +1,97 @@
+import type { INestApplication } from '@nestjs/common';
+import { Test } from '@nestjs/testing';
+import { randomBytes } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
+import { DataSource } from 'typeorm';
+import { configureScaiSendApp } from '../../lib/index.js';
+import type { ScaiSendModuleOptions } from '../../lib/index.js';
+import { createAdminToken } from '../../sample-app/admin-token.js';
+import { AppModule } from '../../sample-app/app.module.js';
+import type { SampleAppConfig } from '../../sample-app/config.js';
+
+export interface TestAppOptions {
+  databaseUrl: string;
+  /** Queues on Redis (127.0.0.1:6379, a key prefix of their own) unless `postgres`. */
+  queue?: 'redis' | 'postgres';
+  config?: Partial<SampleAppConfig>;
+  overrides?: Partial<ScaiSendModuleOptions>;
+}
+
+/** The sample-app's module, listening on 127.0.0.1 on a port of its own. */
+export class TestApp {
+  private constructor(
+    readonly app: INestApplication,
+    readonly baseUrl: string,
+    readonly config: SampleAppConfig,
+  ) {}
+
+  static async start(options: TestAppOptions): Promise<TestApp> {
+    const config: SampleAppConfig = {
+      port: 0,
+      databaseUrl: options.databaseUrl,
+      redis: options.queue === 'postgres' ? undefined : { host: '127.0.0.1', port: 6379, db: 0 },
+      mxPort: 25,
+      dnsServers: [],
+      publicUrl: 'http://127.0.0.1',
+      jwtSecret: randomBytes(32).toString('hex'),
+      secretKey: randomBytes(32).toString('hex'),
+      spfMechanisms: 'a mx',
+      webhookAllowPrivate: true,
+      dataDir: '/nonexistent',
+      ...options.config,
+    };
+    const queue = config.redis
+      ? { redis: { ...config.redis, maxRetriesPerRequest: null }, prefix: `scaisend-test-${randomBytes(4).toString('hex')}` }
+      : undefined;
+    const moduleRef = await Test.createTestingModule({
+      imports: [AppModule.register({ ...config, databaseUrl: options.databaseUrl }, { ...(queue ? { queue } : {}), ...options.overrides })],
+    }).compile();
+
+    const app = moduleRef.createNestApplication({ logger: ['error', 'warn'] });
+    configureScaiSendApp(app);
+    app.enableShutdownHooks();
+    await app.listen(0, '127.0.0.1');
+    const { port } = app.getHttpServer().address() as AddressInfo;
+    return new TestApp(app, `http://127.0.0.1:${port}`, config);
+  }
+
+  get dataSource(): DataSource {
+    return this.app.get(DataSource);
+  }
+
+  /** An admin JWT of the tenant, as `npm run token` prints it. */
+  adminToken(tenantId: string, permissions?: string[]): Promise<string> {
+    return createAdminToken(this.config.jwtSecret, tenantId, permissions);
+  }
+
+  /** Sends a JSON request and returns the status and parsed body. */
+  async request(method: string, path: string, token: string | null, body?: unknown): Promise<{ status: number; body: any; headers: Headers }> {
+    const headers: Record<string, string> = {};
+    if (token) headers.authorization = `Bearer ${token}`;
+    if (body !== undefined) headers['content-type'] = 'application/json';
+    const response = await fetch(`${this.baseUrl}${path}`, { method, headers, body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body) });
+    const text = await response.text();
+    let parsed: unknown = text;
+    try {
+      parsed = text ? JSON.parse(text) : null;
+    } catch {
+      // A body that is not JSON is returned as text.
+    }
+    return { status: response.status, body: parsed, headers: response.headers };
+  }
+
+  /** Polls until `check` returns a value other than undefined. */
+  async waitFor<T>(check: () => Promise<T | undefined>, timeoutMs = 20_000, what = 'condition'): Promise<T> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const value = await check();
+      if (value !== undefined) return value;
+      if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.app.close();
+  }
+}
