@@ -50,7 +50,7 @@ describe('reference walk-through', () => {
     const templateId = await welcomeTemplate(app, admin);
 
     const pythonPort = await freePort();
-    const pythonReceiver = withBaseUrl(referenceBlock('python', 'from fastapi import'), app.baseUrl);
+    const pythonReceiver = referenceBlock('python', 'from fastapi import');
     writeFileSync(join(workDir, 'receiver.py'), pythonReceiver);
     const typescriptPort = await freePort();
     const typescriptReceiver = transpile(referenceBlock('typescript', 'express.raw')) + `\napp.listen(${typescriptPort}, '127.0.0.1');\n`;

@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { Job } from 'bullmq';
 import { DataSource, In } from 'typeorm';
@@ -23,7 +23,7 @@ import { SmtpConnectionError, type DeliveryResult } from './smtp-delivery.js';
  * the delivery lease, sends over SMTP and records the outcome through the event recorder.
  */
 @Injectable()
-export class DeliveryProcessor implements OnApplicationBootstrap {
+export class DeliveryProcessor implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(DeliveryProcessor.name);
 
   constructor(
@@ -41,6 +41,11 @@ export class DeliveryProcessor implements OnApplicationBootstrap {
   onApplicationBootstrap(): void {
     if (!this.options.runWorkers) return;
     this.queues.startWorker<SendJobData>(SEND_QUEUE, (job) => this.process(job), { concurrency: this.options.concurrency.send });
+  }
+
+  /** Closes the SMTP connection pools; the workers have stopped by now. */
+  async onApplicationShutdown(): Promise<void> {
+    await this.transport.close();
   }
 
   async process(job: Job<SendJobData>): Promise<void> {

@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
+import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import { Job, Queue, Worker, WorkerOptions } from 'bullmq';
 import type { BackendFactory, ConnectionOptions, QueueBaseOptions } from 'bullmq';
 import type { ResolvedScaiSendOptions } from '../module/scaisend-options.interface.js';
@@ -29,7 +29,7 @@ export interface WebhookJobData {
  * while ScaiSend's run on PostgreSQL.
  */
 @Injectable()
-export class ScaiSendQueues implements OnApplicationShutdown {
+export class ScaiSendQueues implements BeforeApplicationShutdown, OnApplicationShutdown {
   readonly send: Queue<SendJobData>;
   readonly webhook: Queue<WebhookJobData>;
   private readonly logger = new Logger(ScaiSendQueues.name);
@@ -65,8 +65,12 @@ export class ScaiSendQueues implements OnApplicationShutdown {
     return worker;
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  /** Lets running jobs finish before anything they use (SMTP pools, the database) is closed. */
+  async beforeApplicationShutdown(): Promise<void> {
     await Promise.allSettled(this.workers.map((worker) => worker.close()));
+  }
+
+  async onApplicationShutdown(): Promise<void> {
     await Promise.allSettled([this.send.close(), this.webhook.close()]);
     this.logger.log('Queues and workers closed');
   }
