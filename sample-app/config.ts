@@ -74,14 +74,14 @@ export const CONFIG_VARIABLES: readonly ConfigVariable[] = [
   { name: 'SCAISEND_SMTP_RELAY_URL', default: 'direct MX delivery', description: 'SMTP relay for all outgoing mail: `smtp://user:password@host:587` or `smtps://host:465`.' },
   { name: 'SCAISEND_MX_PORT', default: '25', description: 'Port of direct MX delivery.' },
   { name: 'SCAISEND_DNS_SERVERS', default: "the system's resolvers", description: 'Comma-separated DNS servers for MX look-ups and domain verification: `ip`, `ip:port`, `[ipv6]:port`.' },
-  { name: 'SCAISEND_PUBLIC_URL', default: '`http://localhost:<PORT>`', description: 'Base URL of the server, used in tracking and unsubscribe links.' },
+  { name: 'SCAISEND_PUBLIC_URL', default: '`http://localhost:<PORT>`', description: 'Base URL that clients reach the server at; its host name is also the EHLO name of SMTP delivery.' },
   { name: 'SCAISEND_JWT_SECRET', default: 'generated into `data/jwt-secret`', description: 'HMAC key of HS256 admin JWTs (`npm run token`).' },
   { name: 'SCAISEND_SECRET_KEY', default: 'generated into `data/secret-key`', description: 'Key for DKIM private keys and webhook secrets at rest, at least 32 characters long. Changing it makes stored secrets unreadable.' },
   { name: 'SCAISEND_JWKS_URL', default: 'none', description: 'JWKS URL. When set, RS256 JWTs signed by its keys are accepted too.' },
   { name: 'SCAISEND_SPF_MECHANISMS', default: '`a mx`', description: 'SPF mechanisms that sender domains must publish, without `v=spf1` and `all`.' },
   { name: 'SCAISEND_WEBHOOK_ALLOW_PRIVATE', default: '`false`', description: '`true` allows webhook URLs on plain HTTP and on loopback and private addresses.' },
-  { name: 'SCAISEND_DELIVERY_RETRY_DELAYS', default: '`60,300,900,1800,3600,7200,14400,28800`', description: 'Comma-separated seconds between delivery attempts after a deferral.' },
-  { name: 'SCAISEND_WEBHOOK_RETRY_DELAYS', default: '`60,300,900,3600,7200`', description: 'Comma-separated seconds between webhook attempts after a failure.' },
+  { name: 'SCAISEND_DELIVERY_RETRY_DELAYS', default: '`60,300,900,1800,3600,7200,14400,28800`', description: 'Comma-separated seconds between delivery attempts after a deferral; the last one repeats until 72 h after acceptance, then the message bounces as soft.' },
+  { name: 'SCAISEND_WEBHOOK_RETRY_DELAYS', default: '`60,300,900,3600,7200`', description: 'Comma-separated seconds between webhook attempts after a failure, one retry each.' },
 ];
 
 /** Secret variables and the file under the data directory that contains each one when it is unset. */

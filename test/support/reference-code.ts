@@ -2,8 +2,8 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import ts from 'typescript';
 
-/** The reference walk-through, kept beside the repository in `../shared/reference/`. */
-export const REFERENCE_PATH = resolve(process.cwd(), '../shared/reference/scaisend-your-first-integration.txt');
+/** The text of ScaiSend's "Your First Integration" walk-through, kept beside the repository by default. */
+export const REFERENCE_PATH = process.env.SCAISEND_REFERENCE_PATH ?? resolve(process.cwd(), '../shared/reference/scaisend-your-first-integration.txt');
 
 const LANGUAGES = new Set(['python', 'typescript', 'bash']);
 const PROSE_AFTER_CODE = /^(Key choices:|\d+\. [A-Z]|Or list all recent messages|See Messages and Events|Return 2xx within)/;
