@@ -6,6 +6,7 @@ import type { Clock } from '../common/clock.js';
 import { DomainService } from '../domains/domain.service.js';
 import { EventRecorder, NewEvent } from '../events/event-recorder.js';
 import { MessageRecipientEntity } from '../messages/message-recipient.entity.js';
+import { MessageStatusChangeEntity } from '../messages/message-status-change.entity.js';
 import { DELIVERABLE_STATUSES } from '../messages/message-status.js';
 import { MessageEntity } from '../messages/message.entity.js';
 import type { ResolvedScaiSendOptions } from '../module/scaisend-options.interface.js';
@@ -147,7 +148,7 @@ export class DeliveryProcessor implements OnApplicationBootstrap, OnApplicationS
         .where('id = :id AND attempts = :attempts AND status IN (:...statuses)', { id: message.id, attempts: message.attempts, statuses: DELIVERABLE_STATUSES })
         .execute();
       if (!result.affected) return false;
-      await this.recorder.recordIn(manager, { message, events: [], status: 'sending' });
+      await manager.insert(MessageStatusChangeEntity, { messageId: message.id, tenantId: message.tenantId, status: 'sending', changedAt: now });
       return true;
     });
     if (taken) message.attempts += 1;

@@ -2,7 +2,7 @@ import { generateKeyPairSync } from 'node:crypto';
 import { simpleParser } from 'mailparser';
 import type { AddressObject } from 'mailparser';
 import { dkimVerify } from 'mailauth/lib/dkim/verify.js';
-import { buildMime, htmlToText } from './mime-builder.js';
+import { buildMime } from './mime-builder.js';
 import type { DkimSigningKey, OutgoingMessage } from './mime-builder.js';
 
 const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
@@ -206,21 +206,5 @@ describe('buildMime DKIM', () => {
     const badKey = { ...signingKey, privateKey: 'not a key' };
 
     await expect(buildMime(message(), badKey)).rejects.toThrow('DKIM signing failed for domain example.test');
-  });
-});
-
-describe('htmlToText', () => {
-  it('keeps link targets', () => {
-    expect(htmlToText('<p>See <a href="https://example.test/a?x=1&amp;y=2">the offer</a></p>')).toBe(
-      'See the offer (https://example.test/a?x=1&y=2)',
-    );
-  });
-
-  it('decodes numeric references', () => {
-    expect(htmlToText('caf&#233; &#x2713; &unknown;')).toBe('café ✓ &unknown;');
-  });
-
-  it('drops comments and scripts', () => {
-    expect(htmlToText('<!-- hidden --><script>alert(1)</script><div>shown</div>')).toBe('shown');
   });
 });

@@ -1,0 +1,197 @@
+import { TestDnsServer } from './support/dns-server.js';
+import { SmtpSink } from './support/smtp-sink.js';
+import { TestApp } from './support/test-app.js';
+import { TestDatabase } from './support/test-database.js';
+import { publishRecords, verifiedDomain, waitForStatus } from './support/walkthrough.js';
+
+const MESSAGE = { from: { email: 'hello@mail.acme.test' }, subject: 'Hi', content: [{ type: 'text/plain', value: 'Hello' }] };
+
+describe('API surface', () => {
+  let database: TestDatabase;
+  let dns: TestDnsServer;
+  let relay: SmtpSink;
+  let app: TestApp;
+  let admin: string;
+
+  beforeAll(async () => {
+    database = await TestDatabase.create();
+    dns = await TestDnsServer.start();
+    relay = await SmtpSink.start();
+    app = await TestApp.start({
+      databaseUrl: database.url,
+      config: { dnsServers: [dns.address], smtpRelayUrl: `smtp://127.0.0.1:${relay.port}`, webhookAllowPrivate: false },
+      overrides: { deliveryRetryDelays: [1], deliveryMaxAgeSeconds: 3 },
+    });
+    admin = await app.adminToken('acme');
+    await verifiedDomain(app, admin, dns, 'mail.acme.test');
+  });
+
+  afterAll(async () => {
+    await app?.close();
+    await relay?.stop();
+    await dns?.stop();
+    await database?.drop();
+  });
+
+  it('lists every scope', async () => {
+    const response = await app.request('GET', '/v3/scopes', admin);
+    expect(response.status).toBe(200);
+    expect(response.body.scopes).toHaveLength(17);
+    expect(response.body.scopes).toContain('mail.send');
+  });
+
+  it('lists, gets and revokes API keys without showing them again', async () => {
+    const created = await app.request('POST', '/v3/api_keys', admin, { name: 'listed', scopes: ['mail.send', 'stats.read'] });
+    expect(created.body.prefix).toBe(created.body.api_key.slice(0, 16));
+
+    const listed = await app.request('GET', '/v3/api_keys', admin);
+    const row = listed.body.api_keys.find((key: { id: string }) => key.id === created.body.id);
+    expect(row).toMatchObject({ name: 'listed', environment: 'live', scopes: ['mail.send', 'stats.read'], revoked_at: null });
+    expect(row.api_key).toBeUndefined();
+
+    await app.request('DELETE', `/v3/api_keys/${created.body.id}`, admin);
+    const afterRevoke = await app.request('GET', '/v3/api_keys', admin);
+    expect(afterRevoke.body.api_keys.map((key: { id: string }) => key.id)).not.toContain(created.body.id);
+    const withRevoked = await app.request('GET', '/v3/api_keys?include_revoked=true', admin);
+    expect(withRevoked.body.api_keys.find((key: { id: string }) => key.id === created.body.id).revoked_at).not.toBeNull();
+  });
+
+  it('rejects unknown scopes and scopes the caller does not hold', async () => {
+    const unknown = await app.request('POST', '/v3/api_keys', admin, { name: 'x', scopes: ['mail.fly'] });
+    expect(unknown.status).toBe(400);
+    expect(unknown.body.detail).toBe('Unknown scope: mail.fly');
+
+    const developer = await app.adminToken('acme', ['admin.api_keys', 'mail.send']);
+    const escalated = await app.request('POST', '/v3/api_keys', developer, { name: 'x', scopes: ['domains.write'] });
+    expect(escalated.status).toBe(403);
+  });
+
+  it('validates bodies of other routes in the detail shape', async () => {
+    const response = await app.request('POST', '/v3/api_keys', admin, { scopes: 'mail.send' });
+    expect(response.status).toBe(400);
+    expect(response.body.detail.map((error: { loc: string[] }) => error.loc.join('.'))).toEqual(expect.arrayContaining(['body.name', 'body.scopes']));
+  });
+
+  it('reports each missing DNS record and verifies once they are published', async () => {
+    const created = await app.request('POST', '/api/admin/domains', admin, { domain: 'news.acme.test', dmarc_policy: 'reject' });
+    expect(created.status).toBe(201);
+    expect(created.body.verified).toBe(false);
+    expect(created.body.dns_records.map((record: { purpose: string }) => record.purpose)).toEqual(['dkim', 'spf', 'dmarc']);
+
+    const missing = await app.request('POST', `/api/admin/domains/${created.body.id}/verify`, admin);
+    expect(missing.status).toBe(200);
+    expect(missing.body.verified).toBe(false);
+    expect(missing.body.errors.map((error: { purpose: string }) => error.purpose)).toEqual(['dkim', 'spf', 'dmarc']);
+    expect(missing.body.errors[0]).toMatchObject({ host: 'scaisend._domainkey.news.acme.test', found: null });
+
+    publishRecords(dns, created.body.dns_records);
+    dns.setTxt('news.acme.test', ['v=spf1 include:_spf.example.net a mx -all']);
+    dns.setTxt('_dmarc.news.acme.test', ['v=DMARC1;p=reject; adkim=s']);
+    const verified = await app.request('POST', `/api/admin/domains/${created.body.id}/verify`, admin);
+    expect(verified.body).toMatchObject({ verified: true, errors: [] });
+
+    const fetched = await app.request('GET', `/api/admin/domains/${created.body.id}`, admin);
+    expect(fetched.body.dns_records.every((record: { valid: boolean }) => record.valid)).toBe(true);
+  });
+
+  it('keeps tenants apart', async () => {
+    const sent = await app.request('POST', '/v3/mail/send', admin, { ...MESSAGE, personalizations: [{ to: [{ email: 'private@example.com' }] }] });
+    const other = await app.adminToken('globex');
+
+    expect((await app.request('GET', `/v3/messages/${sent.body.message_id}`, other)).status).toBe(404);
+    expect((await app.request('GET', '/v3/messages?to_email=private@example.com', other)).body.total).toBe(0);
+    expect((await app.request('GET', '/api/admin/domains', other)).body).toEqual([]);
+    const foreign = await app.request('POST', '/v3/mail/send', other, { ...MESSAGE, personalizations: [{ to: [{ email: 'a@example.com' }] }] });
+    expect(foreign.status).toBe(403);
+  });
+
+  it('answers a template that does not render with a 400 naming it', async () => {
+    const template = await app.request('POST', '/v3/templates', admin, { name: 'broken', generation: 'dynamic' });
+    await app.request('POST', `/v3/templates/${template.body.id}/versions`, admin, { name: 'v1', subject: 'Hi', html_content: 'Hello {{shout name}}' });
+
+    const response = await app.request('POST', '/v3/mail/send', admin, {
+      personalizations: [{ to: [{ email: 'a@example.com' }] }],
+      from: MESSAGE.from,
+      template_id: template.body.id,
+    });
+    expect(response.status).toBe(400);
+    expect(response.body.errors[0].message).toContain(template.body.id);
+    expect(response.body.errors[0].message).toContain('shout');
+  });
+
+  it('rejects a template version that does not compile', async () => {
+    const template = await app.request('POST', '/v3/templates', admin, { name: 'unclosed', generation: 'dynamic' });
+    const response = await app.request('POST', `/v3/templates/${template.body.id}/versions`, admin, { name: 'v1', subject: 'Hi', html_content: '{{#if x}}open' });
+    expect(response.status).toBe(400);
+  });
+
+  it('bounces as soft once retries are exhausted, without suppressing the address', async () => {
+    relay.onRcpt((address) => (address === 'busy@example.com' ? { code: 451, message: '4.3.0 Mailbox busy' } : undefined));
+    const sent = await app.request('POST', '/v3/mail/send', admin, { ...MESSAGE, personalizations: [{ to: [{ email: 'busy@example.com' }] }] });
+
+    const message = await waitForStatus(app, admin, sent.body.message_id, ['bounced'], 20_000);
+    const bounce = message.events.find((event: { event_type: string }) => event.event_type === 'bounce');
+    expect(bounce.metadata.bounce_type).toBe('soft');
+    expect(message.events.filter((event: { event_type: string }) => event.event_type === 'deferred').length).toBeGreaterThan(0);
+
+    relay.onRcpt(() => undefined);
+    const again = await app.request('POST', '/v3/mail/send', admin, { ...MESSAGE, personalizations: [{ to: [{ email: 'busy@example.com' }] }] });
+    await waitForStatus(app, admin, again.body.message_id, ['delivered']);
+  });
+
+  it('refuses webhook URLs on loopback and plain HTTP unless allowed', async () => {
+    const loopback = await app.request('POST', '/v3/user/webhooks', admin, { url: 'https://127.0.0.1/hook', enabled_events: ['delivered'] });
+    expect(loopback.status).toBe(400);
+    const plain = await app.request('POST', '/v3/user/webhooks', admin, { url: 'http://hooks.example.com/hook', enabled_events: ['delivered'] });
+    expect(plain.status).toBe(400);
+    const unknownEvent = await app.request('POST', '/v3/user/webhooks', admin, { url: 'https://hooks.example.com/hook', enabled_events: ['delivery'] });
+    expect(unknownEvent.status).toBe(400);
+  });
+
+  it('manages webhook endpoints', async () => {
+    const created = await app.request('POST', '/v3/user/webhooks', admin, { url: 'https://hooks.example.com/hook', enabled_events: ['*'] });
+    expect(created.status).toBe(201);
+    expect(created.body.signing_secret).toMatch(/^whsec_/);
+
+    const updated = await app.request('PATCH', `/v3/user/webhooks/${created.body.id}`, admin, { enabled: false, enabled_events: ['bounce'] });
+    expect(updated.body).toMatchObject({ enabled: false, enabled_events: ['bounce'] });
+    const rotated = await app.request('POST', `/v3/user/webhooks/${created.body.id}/signing_secret`, admin);
+    expect(rotated.body.signing_secret).not.toBe(created.body.signing_secret);
+    const listed = await app.request('GET', '/v3/user/webhooks?is_active=false', admin);
+    expect(listed.body.webhooks.map((webhook: { id: string }) => webhook.id)).toContain(created.body.id);
+    expect((await app.request('DELETE', `/v3/user/webhooks/${created.body.id}`, admin)).status).toBe(204);
+    expect((await app.request('GET', `/v3/user/webhooks/${created.body.id}`, admin)).status).toBe(404);
+  });
+
+  it('filters and pages messages', async () => {
+    for (const index of [1, 2, 3]) {
+      await app.request('POST', '/v3/mail/send', admin, {
+        ...MESSAGE,
+        subject: `Invoice ${index}`,
+        categories: ['billing'],
+        personalizations: [{ to: [{ email: `billing${index}@example.com` }] }],
+        mail_settings: { sandbox_mode: { enable: true } },
+      });
+    }
+    const page = await app.request('GET', '/v3/messages?category=billing&subject=invoice&page_size=2&page=2', admin);
+    expect(page.body).toMatchObject({ total: 3, page: 2, page_size: 2, total_pages: 2 });
+    expect(page.body.messages).toHaveLength(1);
+    expect((await app.request('GET', '/v3/messages?page_size=101', admin)).status).toBe(400);
+  });
+
+  it('counts stats by day and by month', async () => {
+    const today = new Date().toISOString().slice(0, 10);
+    const daily = await app.request('GET', `/v3/stats?start_date=${today}&end_date=${today}`, admin);
+    expect(daily.body.stats).toHaveLength(1);
+    expect(daily.body.stats[0].metrics.requests).toBeGreaterThan(0);
+    expect(daily.body.stats[0].metrics.bounces).toBeGreaterThan(0);
+    const monthly = await app.request('GET', `/v3/stats?start_date=${today}&aggregated_by=month`, admin);
+    expect(monthly.body.stats[0].date).toBe(`${today.slice(0, 7)}-01`);
+    expect((await app.request('GET', '/v3/stats', admin)).status).toBe(400);
+  });
+
+  it('answers health and readiness', async () => {
+    expect((await app.request('GET', '/health', null)).body).toEqual({ status: 'healthy' });
+    expect((await app.request('GET', '/ready', null)).body).toEqual({ status: 'ready' });
+  });
+});
