@@ -1,10 +1,10 @@
 import { Redis } from 'ioredis';
 import pg from 'pg';
 
-/** A start-up failure with a message that says what to do. */
+/** A start-up failure whose message tells the operator what to do. */
 export class StartupError extends Error {}
 
-/** The URL without its password, for messages. */
+/** Returns the URL with its password masked, for messages. */
 export function redactUrl(url: string): string {
   try {
     const parsed = new URL(url);

@@ -14,7 +14,7 @@ const PYTHON = '/usr/bin/python3';
 
 /**
  * Runs the reference walk-through's own Python and TypeScript code against the sample-app with
- * only BASE_URL changed; the template id in its example call is the caller's own value.
+ * only BASE_URL changed. The template id in its example call is the caller's own value.
  */
 // Outside CI a checkout without the walk-through's text skips this suite; in CI it must run.
 const describeWalkthrough = existsSync(REFERENCE_PATH) || process.env.CI ? describe : describe.skip;

@@ -97,7 +97,7 @@ export class ApiKeyService {
     await this.keys.update({ tenantId, id }, { revokedAt: this.clock.now() });
   }
 
-  /** The principal of a valid, unrevoked, unexpired key, or null. */
+  /** Returns the principal of a valid, unrevoked, unexpired key, or null. */
   async authenticate(token: string): Promise<Principal | null> {
     if (!KEY_PATTERN.test(token)) return null;
 

@@ -18,9 +18,9 @@ type Verdict = 'delivered' | 'bounced' | 'deferred';
 
 /**
  * Turns the SMTP replies of one attempt into events, recipient states, suppressions and the
- * message's next status, in one transaction: a 2xx is `delivered`, a 5xx a hard `bounce` that
- * suppresses the address, a 4xx or no connection `deferred` with another attempt scheduled, until
- * the retry window closes and the recipient bounces as soft.
+ * message's next status, in one transaction. A 2xx is `delivered`. A 5xx is a hard `bounce` that
+ * suppresses the address. A 4xx or no connection is `deferred` with another attempt scheduled,
+ * until the retry window closes and the recipient bounces as soft.
  */
 @Injectable()
 export class DeliveryOutcomeWriter {

@@ -104,12 +104,12 @@ export class DomainService {
     return { domain, errors: result.errors };
   }
 
-  /** The tenant's verified domain of exactly this name (subdomains are not covered), or null. */
+  /** Finds the tenant's verified domain of exactly this name (subdomains are not covered), or null. */
   findVerified(tenantId: string, domainName: string): Promise<SenderDomainEntity | null> {
     return this.domains.findOneBy({ tenantId, domain: domainName.toLowerCase(), verified: true });
   }
 
-  /** The DKIM key to sign mail from this domain, or null when the tenant has no such domain. */
+  /** Returns the DKIM key to sign mail from this domain, or null when the tenant has no such domain. */
   async signingKey(tenantId: string, domainName: string): Promise<DkimSigningKey | null> {
     const domain = await this.domains.findOneBy({ tenantId, domain: domainName.toLowerCase() });
     if (!domain) return null;

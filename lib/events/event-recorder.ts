@@ -23,7 +23,7 @@ export interface NewEvent {
   metadata?: Record<string, unknown>;
 }
 
-/** What happens to a message in one step: its events, and optionally its new status and fields. */
+/** One step in a message's life: its events, and optionally its new status and fields. */
 export interface MessageChange {
   message: Pick<MessageEntity, 'id' | 'tenantId' | 'categories' | 'sandbox'>;
   events: NewEvent[];
@@ -33,9 +33,9 @@ export interface MessageChange {
 
 /**
  * The one writer of events. In a single transaction it stores the events, the message's status
- * and status history, the daily counters and one webhook delivery per matching endpoint (the
- * outbox); after the commit it enqueues those deliveries. Timeline, status, stats and webhooks
- * therefore never disagree.
+ * and status history, the daily counters and one webhook delivery per matching endpoint. Those
+ * deliveries are the outbox, enqueued after the commit, so timeline, status, stats and webhooks
+ * never disagree.
  */
 @Injectable()
 export class EventRecorder {

@@ -190,7 +190,7 @@ export class MailService {
   }
 }
 
-/** One row per distinct address; an address in both to and cc is sent once. */
+/** Builds one row per distinct address, so an address in both to and cc is sent once. */
 export function recipientRows(message: MessageEntity): MessageRecipientEntity[] {
   const rows = new Map<string, MessageRecipientEntity>();
   for (const kind of ['to', 'cc', 'bcc'] as const) {

@@ -42,7 +42,7 @@ export class MessageController {
   }
 }
 
-/** A bare date (`2026-12-04`) ends at the start of the next UTC day. */
+/** Returns the end of a range: a bare date (`2026-12-04`) ends at the start of the next UTC day. */
 function endOf(value: string): Date {
   const date = new Date(value);
   return /^\d{4}-\d{2}-\d{2}$/.test(value) ? new Date(date.getTime() + 86_400_000) : date;

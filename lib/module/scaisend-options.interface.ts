@@ -24,7 +24,7 @@ export type QueueConnection = RedisQueueConnection | PostgresQueueConnection;
 
 /** Options of {@link ScaiSendModule}. */
 export interface ScaiSendModuleOptions {
-  /** Where the send and webhook queues live. The host owns the connection. */
+  /** Connection of the send and webhook queues, owned by the host. */
   queue: QueueConnection;
 
   /** Key material for secrets at rest (DKIM private keys, webhook secrets): at least 32 characters. */
@@ -42,7 +42,7 @@ export interface ScaiSendModuleOptions {
   /** DNS servers (`ip` or `ip:port`) for MX look-ups and domain verification. @default the system's */
   dnsServers?: string[];
 
-  /** What a sender domain's SPF record must authorise. @default 'a mx' */
+  /** SPF mechanisms that a sender domain's record must authorise. @default 'a mx' */
   spfMechanisms?: string;
 
   /** Allow webhook URLs on plain HTTP and on loopback, private and link-local addresses. @default false */
@@ -57,7 +57,7 @@ export interface ScaiSendModuleOptions {
   /** Seconds between webhook attempts after a failure, one per retry. @default 60,300,900,3600,7200 */
   webhookRetryDelays?: number[];
 
-  /** Time a webhook endpoint has to answer, in milliseconds. @default 30000 */
+  /** Time a webhook endpoint has to respond, in milliseconds. @default 30000 */
   webhookTimeoutMs?: number;
 
   /** Name sent in EHLO. @default the host name of `publicUrl` */

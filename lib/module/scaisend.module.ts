@@ -38,7 +38,7 @@ import { resolveScaiSendOptions } from './scaisend-options.js';
 import { RESOLVED_OPTIONS, SCAISEND_MODULE_OPTIONS, ScaiSendConfigurableModule } from './scaisend.module-definition.js';
 import { CLOCK, DNS_RESOLVER, MAIL_TRANSPORT, PRINCIPAL_RESOLVER, SECRET_BOX, WEBHOOK_HTTP_CLIENT } from './tokens.js';
 
-/** A provider of an overridable token: the instance from the options, else the default. */
+/** Provides an overridable token: the instance from the options, else the default. */
 function fromOptions<T>(token: symbol, pick: (options: ResolvedScaiSendOptions) => T | undefined, fallback: (options: ResolvedScaiSendOptions) => T): Provider {
   return { provide: token, inject: [RESOLVED_OPTIONS], useFactory: (options: ResolvedScaiSendOptions) => pick(options) ?? fallback(options) };
 }

@@ -55,7 +55,7 @@ export class RecoverySweeper implements OnApplicationBootstrap, OnApplicationShu
     await this.running;
   }
 
-  /** One pass over overdue messages, expired leases and pending webhook deliveries. */
+  /** Runs one pass over overdue messages, expired leases and pending webhook deliveries. */
   async sweep(): Promise<void> {
     const now = this.clock.now();
     const overdue = new Date(now.getTime() - OVERDUE_MS);

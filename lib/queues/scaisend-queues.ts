@@ -8,7 +8,7 @@ import { createPostgresBackend } from './bullmq-postgres.js';
 export const SEND_QUEUE = 'scaisend-send';
 export const WEBHOOK_QUEUE = 'scaisend-webhook';
 
-/** The job id of a message's delivery attempt; adding a job whose id exists is a no-op. */
+/** Builds the job id of a message's delivery attempt. Adding a job whose id exists is a no-op. */
 export function sendJobId(messageId: string, attempts: number): string {
   return `${messageId}.${attempts}`;
 }

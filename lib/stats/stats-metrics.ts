@@ -43,7 +43,7 @@ const DROP_METRICS: Record<DropReason, StatMetric> = {
   invalid_recipient: 'invalid_emails',
 };
 
-/** The metric an event counts toward, or null for events that count toward none. */
+/** Returns the metric an event counts toward, or null for events that count toward none. */
 export function metricOfEvent(type: EventType, metadata: Record<string, unknown>): StatMetric | null {
   if (type === 'dropped') return DROP_METRICS[metadata.reason as DropReason] ?? null;
   return EVENT_METRICS[type] ?? null;

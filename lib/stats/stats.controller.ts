@@ -14,7 +14,7 @@ import type { Aggregation } from './stats.service.js';
 
 const DAY_PATTERN = /^\d{4}-\d{2}-\d{2}$/;
 
-/** Longest range one request may cover, so a typo cannot ask for centuries of zero rows. */
+/** Maximum days one request may cover, so a typo cannot request centuries of zero rows. */
 const MAX_RANGE_DAYS = 366 * 3;
 
 export class StatsQueryDto {

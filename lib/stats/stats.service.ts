@@ -13,7 +13,7 @@ export type Metrics = Record<StatMetric, number>;
 export class StatsService {
   constructor(@InjectRepository(DailyStatEntity) private readonly counters: Repository<DailyStatEntity>) {}
 
-  /** One entry per period from `startDay` to `endDay` (inclusive, `YYYY-MM-DD`, UTC), zeros included. */
+  /** Returns one entry per period from `startDay` to `endDay` (inclusive, `YYYY-MM-DD`, UTC), zeros included. */
   async byPeriod(tenantId: string, startDay: string, endDay: string, aggregation: Aggregation): Promise<Array<{ date: string; metrics: Metrics }>> {
     const rows = await this.counters.find({ where: { tenantId, category: '', day: Between(startDay, endDay) } });
     const periods = new Map<string, Metrics>();

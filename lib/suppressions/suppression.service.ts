@@ -28,8 +28,8 @@ export class SuppressionService {
   constructor(@InjectRepository(SuppressionEntity) private readonly suppressions: Repository<SuppressionEntity>) {}
 
   /**
-   * The drop reason of each suppressed address among `emails` (lowercase), honouring the
-   * `bypass_*` mail settings; `bypass_list_management` bypasses every list.
+   * Returns the drop reason of each suppressed address among `emails` (lowercase), honouring the
+   * `bypass_*` mail settings. `bypass_list_management` bypasses every list.
    */
   async dropReasons(tenantId: string, emails: string[], settings: MailSettings): Promise<Map<string, DropReason>> {
     const reasons = new Map<string, DropReason>();

@@ -89,7 +89,7 @@ export class TemplateService {
     return version;
   }
 
-  /** The active version of a template, or a {@link TemplateUnusableError} that says why there is none. */
+  /** Returns the active version of a template, or throws a {@link TemplateUnusableError} that explains why there is none. */
   async activeVersion(tenantId: string, templateId: string): Promise<TemplateVersionEntity> {
     const version = await this.versions.findOneBy({ tenantId, templateId, active: true });
     if (version) return version;

@@ -43,7 +43,14 @@ export class UpdateWebhookRequestDto {
 export class ListWebhooksQueryDto {
   @ApiPropertyOptional({ default: 1 }) @IsOptional() @Type(() => Number) @IsInt() @Min(1) page?: number;
   @ApiPropertyOptional({ default: 20, maximum: 100 }) @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(100) page_size?: number;
-  @ApiPropertyOptional() @IsOptional() @Transform(({ value }) => (value === 'true' ? true : value === 'false' ? false : value)) @IsBoolean() is_active?: boolean;
+  @ApiPropertyOptional() @IsOptional() @Transform(({ value }) => parseBooleanQuery(value)) @IsBoolean() is_active?: boolean;
+}
+
+/** Reads `true` and `false` in a query string as booleans and leaves other values for validation. */
+function parseBooleanQuery(value: unknown): unknown {
+  if (value === 'true') return true;
+  if (value === 'false') return false;
+  return value;
 }
 
 export function toWebhookResponse(endpoint: WebhookEndpointEntity) {

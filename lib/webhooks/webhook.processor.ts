@@ -112,7 +112,7 @@ export class WebhookProcessor implements OnApplicationBootstrap {
     await this.dataSource.transaction(async (manager) => {
       await manager.update(WebhookDeliveryEntity, { id: delivery.id }, {
         attempts,
-        status: result.ok ? 'succeeded' : finalAttempt ? 'failed' : 'pending',
+        status: deliveryStatus(result.ok, finalAttempt),
         nextAttemptAt: result.ok || finalAttempt || nextDelay === undefined ? null : new Date(now.getTime() + nextDelay * 1000),
         updatedAt: now,
       });
@@ -130,4 +130,9 @@ export class WebhookProcessor implements OnApplicationBootstrap {
       if (disable) this.logger.warn(`Webhook endpoint ${endpoint.id} disabled after ${failureCount} consecutive failures`);
     });
   }
+}
+
+function deliveryStatus(ok: boolean, finalAttempt: boolean): 'succeeded' | 'failed' | 'pending' {
+  if (ok) return 'succeeded';
+  return finalAttempt ? 'failed' : 'pending';
 }

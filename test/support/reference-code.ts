@@ -13,7 +13,7 @@ export interface CodeBlock {
   code: string;
 }
 
-/** The code blocks of the walk-through, in page order: a language line, then the code until prose resumes. */
+/** Extracts the code blocks of the walk-through in page order: a language line, then the code until prose resumes. */
 export function referenceCodeBlocks(): CodeBlock[] {
   const lines = readFileSync(REFERENCE_PATH, 'utf8').split('\n');
   const blocks: CodeBlock[] = [];
@@ -33,7 +33,7 @@ export function referenceCodeBlocks(): CodeBlock[] {
   return blocks.map((block) => ({ ...block, code: block.code.trimEnd() + '\n' }));
 }
 
-/** The one block of a language that contains `marker`. */
+/** Finds the one block of a language that contains `marker`. */
 export function referenceBlock(language: string, marker: string): string {
   const block = referenceCodeBlocks().find((candidate) => candidate.language === language && candidate.code.includes(marker));
   if (!block) throw new Error(`No ${language} block containing "${marker}" in ${REFERENCE_PATH}`);

@@ -59,7 +59,7 @@ export class TestApp {
     return this.app.get(DataSource);
   }
 
-  /** An admin JWT of the tenant, as `npm run token` prints it. */
+  /** Creates an admin JWT of the tenant, as `npm run token` prints it. */
   adminToken(tenantId: string, permissions?: string[]): Promise<string> {
     return createAdminToken(this.config.jwtSecret, tenantId, permissions);
   }
@@ -69,7 +69,8 @@ export class TestApp {
     const headers: Record<string, string> = {};
     if (token) headers.authorization = `Bearer ${token}`;
     if (body !== undefined) headers['content-type'] = 'application/json';
-    const response = await fetch(`${this.baseUrl}${path}`, { method, headers, body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body) });
+    const payload = typeof body === 'string' || body === undefined ? body : JSON.stringify(body);
+    const response = await fetch(`${this.baseUrl}${path}`, { method, headers, body: payload });
     const text = await response.text();
     let parsed: unknown = text;
     try {

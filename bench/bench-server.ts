@@ -1,0 +1,96 @@
+import 'reflect-metadata';
+import type { INestApplication } from '@nestjs/common';
+import { ScaiSendQueues } from '../lib/queues/scaisend-queues.js';
+import { TestDnsServer } from '../test/support/dns-server.js';
+import { TestApp } from '../test/support/test-app.js';
+import { TestDatabase } from '../test/support/test-database.js';
+import { verifiedDomain } from '../test/support/walkthrough.js';
+import { startBareApp } from './bare-app.js';
+import type { ChildMessage, ParentMessage, ServerTarget } from './bench-protocol.js';
+
+/**
+ * Child process of the benchmarks: starts one server (the bare Nest app, or ScaiSend on its own
+ * database with a verified sender domain and an `sg_live_` key), reports how to reach it over
+ * IPC, and removes everything it created when told to stop or when the parent goes away.
+ */
+
+const SENDER_DOMAIN = 'mail.bench.test';
+
+let cleanup: () => Promise<void> = async () => undefined;
+
+function reply(message: ChildMessage): void {
+  process.send?.(message);
+}
+
+async function startScaiSend(target: Extract<ServerTarget, { kind: 'scaisend' }>): Promise<void> {
+  const database = await TestDatabase.create();
+  const dns = await TestDnsServer.start();
+  let app: TestApp | undefined;
+  cleanup = async () => {
+    if (app && target.queue === 'redis') {
+      // Jobs left by an API-only run stay in Redis under the run's own prefix unless removed.
+      const queues = app.app.get(ScaiSendQueues);
+      await Promise.all([queues.send.obliterate({ force: true }), queues.webhook.obliterate({ force: true })]);
+    }
+    await app?.close();
+    await dns.stop();
+    await database.drop();
+  };
+
+  app = await TestApp.start({
+    databaseUrl: database.url,
+    queue: target.queue,
+    config: { dnsServers: [dns.address], smtpRelayUrl: target.relayPort ? `smtp://127.0.0.1:${target.relayPort}` : undefined },
+    overrides: { runWorkers: target.runWorkers },
+  });
+  const admin = await app.adminToken('bench');
+  await verifiedDomain(app, admin, dns, SENDER_DOMAIN);
+  const key = await app.request('POST', '/v3/api_keys', admin, { name: 'bench', environment: 'live', scopes: ['mail.send'] });
+  if (key.status !== 201) throw new Error(`Creating the API key returned ${key.status}: ${JSON.stringify(key.body)}`);
+
+  reply({
+    type: 'ready',
+    baseUrl: app.baseUrl,
+    authorization: `Bearer ${key.body.api_key as string}`,
+    fromEmail: `hello@${SENDER_DOMAIN}`,
+    databaseUrl: database.url,
+    rssBytes: process.memoryUsage().rss,
+  });
+}
+
+async function startBare(): Promise<void> {
+  const { app, baseUrl }: { app: INestApplication; baseUrl: string } = await startBareApp();
+  cleanup = () => app.close();
+  reply({ type: 'ready', baseUrl, authorization: 'Bearer none', fromEmail: `hello@${SENDER_DOMAIN}`, databaseUrl: null, rssBytes: process.memoryUsage().rss });
+}
+
+async function stop(): Promise<void> {
+  try {
+    await cleanup();
+    reply({ type: 'stopped' });
+  } catch (error) {
+    reply({ type: 'failed', message: `cleanup failed: ${(error as Error).stack ?? String(error)}` });
+  } finally {
+    process.disconnect?.();
+    process.exit(0);
+  }
+}
+
+process.on('message', (message: ParentMessage) => {
+  if (message.type === 'memory') {
+    const usage = process.memoryUsage();
+    reply({ type: 'memory', rssBytes: usage.rss, heapUsedBytes: usage.heapUsed });
+  } else if (message.type === 'stop') {
+    void stop();
+  }
+});
+// A parent that died or exited without "stop" still gets its database and queue keys removed.
+process.on('disconnect', () => void stop());
+
+const target = JSON.parse(process.argv[2] ?? '{}') as ServerTarget;
+const started = target.kind === 'bare' ? startBare() : startScaiSend(target);
+started.catch(async (error: Error) => {
+  reply({ type: 'failed', message: error.stack ?? error.message });
+  await cleanup().catch(() => undefined);
+  process.exit(1);
+});
