@@ -10,6 +10,8 @@ export type ServerTarget =
       runWorkers: boolean;
       /** Port of the loopback SMTP relay; unset leaves the app on direct MX delivery, which these runs never reach. */
       relayPort?: number;
+      /** Parallel delivery jobs of the send worker. @default 10, the module's default */
+      sendConcurrency?: number;
     };
 
 /** Sent by a server child once it listens. */
@@ -25,15 +27,17 @@ export interface ReadyMessage {
   rssBytes: number;
 }
 
-/** Sent by a server child in reply to `{ type: 'memory' }`. */
-export interface MemoryMessage {
-  type: 'memory';
+/** Sent by a server child in reply to `{ type: 'usage' }`. */
+export interface UsageMessage {
+  type: 'usage';
   rssBytes: number;
   heapUsedBytes: number;
+  /** User plus system CPU time of the child since it started, in microseconds. */
+  cpuMicros: number;
 }
 
-export type ParentMessage = { type: 'memory' } | { type: 'stop' };
-export type ChildMessage = ReadyMessage | MemoryMessage | { type: 'stopped' } | { type: 'failed'; message: string };
+export type ParentMessage = { type: 'usage' } | { type: 'stop' };
+export type ChildMessage = ReadyMessage | UsageMessage | { type: 'stopped' } | { type: 'failed'; message: string };
 
 const START_TIMEOUT_MS = 60_000;
 const STOP_TIMEOUT_MS = 30_000;
@@ -58,17 +62,17 @@ export class ServerProcess {
     }
   }
 
-  /** Resident set size and V8 heap of the child, in bytes. */
-  async memory(): Promise<MemoryMessage> {
-    const reply = nextMessage<MemoryMessage>(this.child, 'memory', STOP_TIMEOUT_MS);
-    this.child.send({ type: 'memory' } satisfies ParentMessage);
+  /** Resident set size, V8 heap and CPU time of the child. */
+  async usage(): Promise<UsageMessage> {
+    const reply = nextMessage<UsageMessage>(this.child, 'usage', STOP_TIMEOUT_MS);
+    this.child.send({ type: 'usage' } satisfies ParentMessage);
     return reply;
   }
 
   /** Asks the child to close its app and drop what it created, and waits for it to exit. */
   async stop(): Promise<void> {
     const exited = new Promise<void>((resolve) => this.child.once('exit', () => resolve()));
-    const stopped = nextMessage(this.child, 'stopped', STOP_TIMEOUT_MS);
+    const stopped = nextMessage<ChildMessage>(this.child, 'stopped', STOP_TIMEOUT_MS);
     this.child.send({ type: 'stop' } satisfies ParentMessage);
     try {
       await stopped;
@@ -81,12 +85,12 @@ export class ServerProcess {
 }
 
 /** Waits for the child's next message of `type`; a `failed` message or an exit rejects. */
-export function nextMessage<T extends ChildMessage = ChildMessage>(child: ChildProcess, type: ChildMessage['type'], timeoutMs: number): Promise<T> {
+export function nextMessage<T extends { type: string }>(child: ChildProcess, type: string, timeoutMs: number): Promise<T> {
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => finish(new Error(`Benchmark child sent no "${type}" message within ${timeoutMs} ms`)), timeoutMs);
-    const onMessage = (message: ChildMessage) => {
+    const onMessage = (message: T & { message?: string }) => {
       if (message.type === 'failed') finish(new Error(`Benchmark child failed: ${message.message}`));
-      else if (message.type === type) finish(undefined, message as T);
+      else if (message.type === type) finish(undefined, message);
     };
     const onExit = (code: number | null) => finish(new Error(`Benchmark child exited with code ${code} before sending "${type}"`));
     const finish = (error?: Error, message?: T) => {

@@ -1,5 +1,6 @@
 import 'reflect-metadata';
 import type { INestApplication } from '@nestjs/common';
+import { Redis } from 'ioredis';
 import { ScaiSendQueues } from '../lib/queues/scaisend-queues.js';
 import { TestDnsServer } from '../test/support/dns-server.js';
 import { TestApp } from '../test/support/test-app.js';
@@ -18,6 +19,19 @@ const SENDER_DOMAIN = 'mail.bench.test';
 
 let cleanup: () => Promise<void> = async () => undefined;
 
+/** Deletes every key under `prefix`, which TestApp makes unique to this run. */
+async function deleteRedisKeys(prefix: string): Promise<void> {
+  const redis = new Redis({ host: '127.0.0.1', port: 6379, lazyConnect: true });
+  await redis.connect();
+  try {
+    for await (const keys of redis.scanStream({ match: `${prefix}:*`, count: 1000 })) {
+      if ((keys as string[]).length > 0) await redis.del(...(keys as string[]));
+    }
+  } finally {
+    await redis.quit();
+  }
+}
+
 function reply(message: ChildMessage): void {
   process.send?.(message);
 }
@@ -27,12 +41,11 @@ async function startScaiSend(target: Extract<ServerTarget, { kind: 'scaisend' }>
   const dns = await TestDnsServer.start();
   let app: TestApp | undefined;
   cleanup = async () => {
-    if (app && target.queue === 'redis') {
-      // Jobs left by an API-only run stay in Redis under the run's own prefix unless removed.
-      const queues = app.app.get(ScaiSendQueues);
-      await Promise.all([queues.send.obliterate({ force: true }), queues.webhook.obliterate({ force: true })]);
-    }
+    // Jobs left by an API-only run stay in Redis under the run's own key prefix unless removed.
+    const prefix = app && target.queue === 'redis' ? app.app.get(ScaiSendQueues).send.opts.prefix : undefined;
     await app?.close();
+    // Only TestApp's per-run prefix is deleted, never a shared one such as BullMQ's default `bull`.
+    if (prefix?.startsWith('scaisend-test-')) await deleteRedisKeys(prefix);
     await dns.stop();
     await database.drop();
   };
@@ -41,7 +54,7 @@ async function startScaiSend(target: Extract<ServerTarget, { kind: 'scaisend' }>
     databaseUrl: database.url,
     queue: target.queue,
     config: { dnsServers: [dns.address], smtpRelayUrl: target.relayPort ? `smtp://127.0.0.1:${target.relayPort}` : undefined },
-    overrides: { runWorkers: target.runWorkers },
+    overrides: { runWorkers: target.runWorkers, ...(target.sendConcurrency ? { concurrency: { send: target.sendConcurrency } } : {}) },
   });
   const admin = await app.adminToken('bench');
   await verifiedDomain(app, admin, dns, SENDER_DOMAIN);
@@ -77,9 +90,10 @@ async function stop(): Promise<void> {
 }
 
 process.on('message', (message: ParentMessage) => {
-  if (message.type === 'memory') {
-    const usage = process.memoryUsage();
-    reply({ type: 'memory', rssBytes: usage.rss, heapUsedBytes: usage.heapUsed });
+  if (message.type === 'usage') {
+    const memory = process.memoryUsage();
+    const cpu = process.cpuUsage();
+    reply({ type: 'usage', rssBytes: memory.rss, heapUsedBytes: memory.heapUsed, cpuMicros: cpu.user + cpu.system });
   } else if (message.type === 'stop') {
     void stop();
   }

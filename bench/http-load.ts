@@ -14,8 +14,10 @@ export interface LoadOptions {
   concurrency: number;
   /** Status that counts as a success. */
   expectedStatus: number;
-  /** The run stops issuing requests after this many milliseconds, finished or not. */
+  /** Each phase stops issuing requests after this many milliseconds, finished or not. */
   deadlineMs: number;
+  /** Called between the warm-up and the measured phase, to take a snapshot of the server. */
+  beforeMeasure?: () => Promise<void>;
 }
 
 /** What a measured run produced. Latencies are in milliseconds. */
@@ -43,6 +45,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
   const agent = new Agent({ keepAlive: true, maxSockets: options.concurrency });
   try {
     await runPhase(agent, options, options.warmupRequests);
+    await options.beforeMeasure?.();
     return await runPhase(agent, options, options.requests);
   } finally {
     agent.destroy();

