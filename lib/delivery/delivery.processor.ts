@@ -120,6 +120,13 @@ export class DeliveryProcessor implements OnApplicationBootstrap, OnApplicationS
         text: message.content.text ?? undefined,
         headers: message.headers,
         date: message.createdAt,
+        attachments: message.content.attachments.map((attachment) => ({
+          filename: attachment.filename,
+          content: attachment.content,
+          contentType: attachment.type,
+          disposition: attachment.disposition,
+          contentId: attachment.content_id,
+        })),
       },
       dkim ?? undefined,
     );

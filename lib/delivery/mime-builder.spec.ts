@@ -208,3 +208,24 @@ describe('buildMime DKIM', () => {
     await expect(buildMime(message(), badKey)).rejects.toThrow('DKIM signing failed for domain example.test');
   });
 });
+
+describe('buildMime attachments', () => {
+  it('attaches files and inline images', async () => {
+    const built = await buildMime(
+      message({
+        html: '<p><img src="cid:logo"></p>',
+        attachments: [
+          { filename: 'invoice.pdf', content: Buffer.from('%PDF-1.4').toString('base64'), contentType: 'application/pdf' },
+          { filename: 'logo.png', content: Buffer.from('png').toString('base64'), contentType: 'image/png', disposition: 'inline', contentId: 'logo' },
+        ],
+      }),
+    );
+    const parsed = await simpleParser(built.raw);
+
+    const invoice = parsed.attachments.find((attachment) => attachment.filename === 'invoice.pdf');
+    const logo = parsed.attachments.find((attachment) => attachment.filename === 'logo.png');
+    expect(parsed.attachments).toHaveLength(2);
+    expect(invoice?.content.toString()).toBe('%PDF-1.4');
+    expect(logo?.contentId).toBe('<logo>');
+  });
+});

@@ -34,6 +34,18 @@ export interface OutgoingMessage {
   /** User headers, already validated. A standard header built here replaces a user header of the same name. */
   headers: Record<string, string>;
   date: Date;
+  /** Files in strict base64; inline ones carry a `contentId` that the HTML references as `cid:`. */
+  attachments?: MailAttachment[];
+}
+
+/** A file attached to the message. */
+export interface MailAttachment {
+  filename: string;
+  /** File data in base64. */
+  content: string;
+  contentType?: string;
+  disposition?: 'attachment' | 'inline';
+  contentId?: string;
 }
 
 /** The built message and what delivery and the API need from it. */
@@ -94,6 +106,14 @@ async function composeMessage(message: OutgoingMessage, messageIdHeader: string)
     headers: message.headers,
     messageId: messageIdHeader,
     date: message.date,
+    attachments: message.attachments?.map((attachment) => ({
+      filename: attachment.filename,
+      content: attachment.content,
+      encoding: 'base64',
+      contentType: attachment.contentType,
+      contentDisposition: attachment.disposition ?? 'attachment',
+      cid: attachment.contentId,
+    })),
     newline: 'win',
     // nodemailer capitalizes each word of a header name, which would spell it X-Scaisend-Message-Id.
     normalizeHeaderKey: (key) => (key.toLowerCase() === SCAISEND_ID_HEADER.toLowerCase() ? SCAISEND_ID_HEADER : key),
