@@ -114,7 +114,7 @@ export class DeliveryProcessor implements OnApplicationBootstrap, OnApplicationS
         to: message.to,
         cc: message.cc,
         bcc: message.bcc,
-        replyTo: message.replyTo ?? undefined,
+        replyTo: message.replyTo,
         subject: message.content.subject ?? '',
         html: message.content.html ?? undefined,
         text: message.content.text ?? undefined,

@@ -28,7 +28,7 @@ function message(overrides: Partial<OutgoingMessage> = {}): OutgoingMessage {
     to: [{ email: 'alice@example.org', name: 'Alice' }],
     cc: [{ email: 'carol@example.org' }],
     bcc: [{ email: 'bob@example.net' }],
-    replyTo: { email: 'support@example.test' },
+    replyTo: [{ email: 'support@example.test' }],
     subject: 'Your receipt',
     html: '<p>Hello <b>Alice</b></p>',
     text: 'Hello Alice',

@@ -27,7 +27,7 @@ export interface OutgoingMessage {
   cc: MailAddress[];
   /** Recipients that go into the envelope only, never into a header. */
   bcc: MailAddress[];
-  replyTo?: MailAddress;
+  replyTo?: MailAddress[];
   subject: string;
   html?: string;
   text?: string;
@@ -99,7 +99,7 @@ async function composeMessage(message: OutgoingMessage, messageIdHeader: string)
     from: toComposerAddress(message.from),
     to: message.to.map(toComposerAddress),
     cc: message.cc.map(toComposerAddress),
-    replyTo: message.replyTo ? toComposerAddress(message.replyTo) : undefined,
+    replyTo: message.replyTo?.length ? message.replyTo.map(toComposerAddress) : undefined,
     subject: message.subject,
     text,
     html: message.html,

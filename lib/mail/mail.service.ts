@@ -109,7 +109,7 @@ export class MailService {
       sandbox,
       fromEmail: request.from.email,
       fromName: request.from.name ?? null,
-      replyTo: request.reply_to ?? request.reply_to_list?.[0] ?? null,
+      replyTo: request.reply_to ? [request.reply_to] : (request.reply_to_list ?? []),
       subject: requestedSubject,
       to: personalization.to,
       cc: personalization.cc ?? [],

@@ -40,8 +40,9 @@ export class MessageEntity {
   @Column({ name: 'from_name', type: 'varchar', length: 255, nullable: true })
   fromName!: string | null;
 
+  /** `reply_to`, or every address of `reply_to_list`. */
   @JsonColumn({ name: 'reply_to', nullable: true })
-  replyTo!: EmailAddress | null;
+  replyTo!: EmailAddress[];
 
   /** The request's subject, before rendering. */
   @Column({ type: 'varchar', length: 1000, nullable: true })
