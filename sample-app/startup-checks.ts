@@ -34,13 +34,16 @@ export async function checkPostgres(url: string, source: string): Promise<void> 
 /** Pings Redis once, so an unreachable Redis fails start-up with a clear message. */
 export async function checkRedis(url: string): Promise<void> {
   const redis = new Redis(url, { lazyConnect: true, connectTimeout: 5000, maxRetriesPerRequest: 0, retryStrategy: () => null });
-  redis.on('error', () => undefined);
+  // ioredis rejects connect() with "Connection is closed"; the socket error says why.
+  let socketError: Error | undefined;
+  redis.on('error', (error: Error) => (socketError ??= error));
   try {
     await redis.connect();
     await redis.ping();
   } catch (error) {
+    const reason = (socketError ?? (error as Error)).message.replace(/\.$/, '');
     throw new StartupError(
-      `Cannot connect to Redis at ${redactUrl(url)}: ${(error as Error).message}. ` +
+      `Cannot connect to Redis at ${redactUrl(url)}: ${reason}. ` +
         'Start Redis, or fix SCAISEND_REDIS_URL, or unset it to run the queues on PostgreSQL.',
     );
   } finally {

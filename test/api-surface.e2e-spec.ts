@@ -190,6 +190,36 @@ describe('API surface', () => {
     expect((await app.request('GET', '/v3/stats', admin)).status).toBe(400);
   });
 
+  it.each([
+    '/v3/messages/%00',
+    '/api/admin/domains/%00',
+    '/v3/templates/%00',
+    '/v3/api_keys/%00',
+    '/v3/user/webhooks/%00',
+    '/v3/messages?subject=%00',
+    '/v3/messages?page=99999999999999999999',
+  ])('GET %s is a 4xx', async (path) => {
+    const response = await app.request('GET', path, admin);
+    expect(response.status).toBeGreaterThanOrEqual(400);
+    expect(response.status).toBeLessThan(500);
+  });
+
+  it('rejects a null character in a stored name', async () => {
+    const response = await app.request('POST', '/v3/api_keys', admin, { name: 'a\u0000b', scopes: ['mail.send'] });
+    expect(response.status).toBe(400);
+  });
+
+  it('names the query in query errors', async () => {
+    const response = await app.request('GET', '/v3/messages?page_size=0', admin);
+    expect(response.status).toBe(400);
+    expect(response.body.detail[0].loc).toEqual(['query', 'page_size']);
+  });
+
+  it('accepts a subject longer than 1000 characters', async () => {
+    const response = await app.request('POST', '/v3/mail/send', admin, { ...MESSAGE, subject: 'x'.repeat(1500), personalizations: [{ to: [{ email: 'long@example.com' }] }], mail_settings: { sandbox_mode: { enable: true } } });
+    expect(response.status).toBe(202);
+  });
+
   it('serves the OpenAPI document', async () => {
     const document = await app.request('GET', '/docs-json', null);
     expect(document.status).toBe(200);

@@ -30,6 +30,14 @@ export function looksLikeApiKey(token: string): boolean {
   return token.startsWith('sg_live_') || token.startsWith('sg_test_');
 }
 
+/** Rejects unknown scopes (400) and scopes the principal does not hold itself (403). */
+function checkGrantable(principal: Principal, scopes: string[]): void {
+  const unknown = scopes.filter((scope) => !isPermission(scope));
+  if (unknown.length > 0) throw new ApiException(HttpStatus.BAD_REQUEST, `Unknown scope: ${unknown.join(', ')}`);
+  const notHeld = scopes.find((scope) => !principal.permissions.includes(scope as Permission));
+  if (notHeld) throw new ApiException(HttpStatus.FORBIDDEN, `Cannot grant a scope you do not hold: ${notHeld}`);
+}
+
 /** Creates, lists and revokes API keys, and authenticates requests that carry one. */
 @Injectable()
 export class ApiKeyService {
@@ -40,10 +48,10 @@ export class ApiKeyService {
 
   /** Creates a key; the returned `apiKey` is the only time the full key exists outside the caller. */
   async create(principal: Principal, input: CreateApiKeyInput): Promise<{ entity: ApiKeyEntity; apiKey: string }> {
-    const unknown = input.scopes.filter((scope) => !isPermission(scope));
-    if (unknown.length > 0) throw new ApiException(HttpStatus.BAD_REQUEST, `Unknown scope: ${unknown.join(', ')}`);
-    const notHeld = input.scopes.find((scope) => !principal.permissions.includes(scope as Permission));
-    if (notHeld) throw new ApiException(HttpStatus.FORBIDDEN, `Cannot grant a scope you do not hold: ${notHeld}`);
+    checkGrantable(principal, input.scopes);
+    if (input.expiresAt && input.expiresAt <= this.clock.now()) {
+      throw new ApiException(HttpStatus.BAD_REQUEST, [{ loc: ['body', 'expires_at'], msg: 'expires_at must be in the future', type: 'value_error' }]);
+    }
 
     const apiKey = `sg_${input.environment}_${randomBytes(16).toString('hex')}`;
     const entity = this.keys.create({
@@ -79,10 +87,7 @@ export class ApiKeyService {
   async update(principal: Principal, id: string, changes: { name?: string; scopes?: string[] }): Promise<ApiKeyEntity> {
     const key = await this.get(principal.tenantId, id);
     if (changes.scopes) {
-      const unknown = changes.scopes.filter((scope) => !isPermission(scope));
-      if (unknown.length > 0) throw new ApiException(HttpStatus.BAD_REQUEST, `Unknown scope: ${unknown.join(', ')}`);
-      const notHeld = changes.scopes.find((scope) => !principal.permissions.includes(scope as Permission));
-      if (notHeld) throw new ApiException(HttpStatus.FORBIDDEN, `Cannot grant a scope you do not hold: ${notHeld}`);
+      checkGrantable(principal, changes.scopes);
       key.scopes = [...new Set(changes.scopes)];
     }
     if (changes.name !== undefined) key.name = changes.name;

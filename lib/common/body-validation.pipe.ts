@@ -1,17 +1,28 @@
-import { ValidationError, ValidationPipe } from '@nestjs/common';
+import { ArgumentMetadata, ValidationError, ValidationPipe } from '@nestjs/common';
 import { BodyError, BodyValidationException } from './errors.js';
 
 /**
- * Validates DTO bodies with class-validator and answers 400 `{"detail": [{loc, msg, type}]}`, one
- * entry per failed constraint, with `loc` starting at `body`.
+ * Validates DTOs with class-validator and answers 400 `{"detail": [{loc, msg, type}]}`, one entry
+ * per failed constraint, with `loc` starting at where the value came from (`body`, `query`).
  */
+class LocatedValidationPipe extends ValidationPipe {
+  constructor() {
+    super({ transform: true, whitelist: true, validateCustomDecorators: false, exceptionFactory: (errors) => new BodyValidationException(flatten(errors, ['body'])) });
+  }
+
+  override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
+    try {
+      return await super.transform(value, metadata);
+    } catch (error) {
+      if (!(error instanceof BodyValidationException) || metadata.type === 'body') throw error;
+      const errors = (error.getResponse() as { detail: BodyError[] }).detail;
+      throw new BodyValidationException(errors.map((entry) => ({ ...entry, loc: [metadata.type, ...entry.loc.slice(1)] })));
+    }
+  }
+}
+
 export function createBodyValidationPipe(): ValidationPipe {
-  return new ValidationPipe({
-    transform: true,
-    whitelist: true,
-    validateCustomDecorators: false,
-    exceptionFactory: (errors) => new BodyValidationException(flatten(errors, ['body'])),
-  });
+  return new LocatedValidationPipe();
 }
 
 function flatten(errors: ValidationError[], parent: (string | number)[]): BodyError[] {

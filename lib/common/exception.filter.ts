@@ -1,5 +1,6 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
 import type { Request, Response } from 'express';
+import { QueryFailedError } from 'typeorm';
 import type { BodyError, FieldError } from './errors.js';
 import { isSendingRoute } from './sending-routes.js';
 
@@ -38,10 +39,31 @@ export class ScaiSendExceptionFilter implements ExceptionFilter {
       return { status, detail: message ?? exception.message, headers };
     }
 
+    const databaseStatus = statusOfDatabaseError(exception);
+    if (databaseStatus) return { status: databaseStatus.status, detail: databaseStatus.detail, headers: {} };
+
     const error = exception instanceof Error ? exception : new Error(String(exception));
     this.logger.error(`Unhandled error on ${request.method} ${request.path}: ${error.message}`, error.stack);
     return { status: HttpStatus.INTERNAL_SERVER_ERROR, detail: 'Internal server error', headers: {} };
   }
+}
+
+/**
+ * PostgreSQL errors (SQLSTATE) that only a malformed value or a lost race can cause, as 4xx:
+ * a value the column cannot hold or a unique key that another request took first.
+ */
+const DATABASE_ERROR_STATUSES: Record<string, { status: number; detail: string }> = {
+  '22001': { status: 400, detail: 'A value is longer than its field allows.' },
+  '22003': { status: 400, detail: 'A number is out of range.' },
+  '22021': { status: 400, detail: 'A value contains a character that cannot be stored, such as U+0000.' },
+  '22P05': { status: 400, detail: 'A value contains a character that cannot be stored, such as U+0000.' },
+  '23505': { status: 409, detail: 'The resource already exists.' },
+};
+
+function statusOfDatabaseError(exception: unknown): { status: number; detail: string } | undefined {
+  if (!(exception instanceof QueryFailedError)) return undefined;
+  const code = (exception.driverError as { code?: string } | undefined)?.code;
+  return code ? DATABASE_ERROR_STATUSES[code] : undefined;
 }
 
 function toFieldErrors(detail: Detail | undefined): FieldError[] {

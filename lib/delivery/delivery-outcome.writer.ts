@@ -9,7 +9,7 @@ import { MessageEntity } from '../messages/message.entity.js';
 import type { ResolvedScaiSendOptions } from '../module/scaisend-options.interface.js';
 import { RESOLVED_OPTIONS } from '../module/scaisend.module-definition.js';
 import { CLOCK } from '../module/tokens.js';
-import { ScaiSendQueues, sendJobId } from '../queues/scaisend-queues.js';
+import { ScaiSendQueues } from '../queues/scaisend-queues.js';
 import { NewSuppression, SuppressionService } from '../suppressions/suppression.service.js';
 import { nextRetryDelaySeconds } from './delivery-schedule.js';
 import type { DeliveryResult, RecipientResult } from './smtp-delivery.js';
@@ -35,7 +35,8 @@ export class DeliveryOutcomeWriter {
     @Inject(RESOLVED_OPTIONS) private readonly options: ResolvedScaiSendOptions,
   ) {}
 
-  async write(message: MessageEntity, result: DeliveryResult): Promise<void> {
+  /** Records the outcome for `recipients`, the pending recipients this attempt sent to. */
+  async write(message: MessageEntity, recipients: MessageRecipientEntity[], result: DeliveryResult): Promise<void> {
     const now = this.clock.now();
     const retryDelay = nextRetryDelaySeconds(message.attempts, this.options.deliveryRetryDelays, message.createdAt, now, this.options.deliveryMaxAgeSeconds);
     const nextAttemptAt = retryDelay === null ? null : new Date(now.getTime() + retryDelay * 1000);
@@ -64,20 +65,20 @@ export class DeliveryOutcomeWriter {
       }
     }
 
-    const pending = await this.dataSource.getRepository(MessageRecipientEntity).findBy({ messageId: message.id, state: 'pending' });
-    const stillPending = pending.filter((recipient) => !states.has(recipient.email));
-    const status = await this.nextStatus(message.id, states, stillPending.length > 0);
+    const stillPending = recipients.filter((recipient) => !states.has(recipient.email));
+    const status = await this.nextStatus(message, states, stillPending.length > 0);
 
     const { deliveries } = await this.dataSource.transaction(async (manager) => {
       for (const state of ['delivered', 'bounced'] as const) {
         const emails = [...states].filter(([, value]) => value === state).map(([email]) => email);
-        if (emails.length > 0) await manager.update(MessageRecipientEntity, { messageId: message.id, email: In(emails) }, { state });
+        if (emails.length > 0) await manager.update(MessageRecipientEntity, { messageId: message.id, tenantId: message.tenantId, email: In(emails) }, { state });
       }
       await this.suppressions.addIn(manager, suppressions);
       return this.recorder.recordIn(manager, {
         message,
         events,
         status,
+        expected: { statuses: ['sending'], attempts: message.attempts },
         fields: {
           leaseTakenAt: null,
           nextAttemptAt: status === 'queued' ? nextAttemptAt : null,
@@ -93,16 +94,17 @@ export class DeliveryOutcomeWriter {
   }
 
   /** `queued` while recipients wait for a retry; else `delivered` if any recipient got it, else `bounced`. */
-  private async nextStatus(messageId: string, states: Map<string, RecipientState>, anyPending: boolean): Promise<MessageStatus> {
+  private async nextStatus(message: MessageEntity, states: Map<string, RecipientState>, anyPending: boolean): Promise<MessageStatus> {
     if (anyPending) return 'queued';
     if ([...states.values()].includes('delivered')) return 'delivered';
-    const earlier = await this.dataSource.getRepository(MessageRecipientEntity).existsBy({ messageId, state: 'delivered' });
+    if (message.attempts <= 1) return 'bounced';
+    const earlier = await this.dataSource.getRepository(MessageRecipientEntity).existsBy({ messageId: message.id, tenantId: message.tenantId, state: 'delivered' });
     return earlier ? 'delivered' : 'bounced';
   }
 
   private async scheduleRetry(message: MessageEntity, delayMs: number): Promise<void> {
     try {
-      await this.queues.send.add('send', { messageId: message.id, tenantId: message.tenantId }, { jobId: sendJobId(message.id, message.attempts), delay: delayMs });
+      await this.queues.addSends([{ id: message.id, tenantId: message.tenantId, attempts: message.attempts, delayMs }]);
     } catch (error) {
       this.logger.error(`Message ${message.id}: scheduling attempt ${message.attempts + 1} failed; the recovery sweep retries it: ${(error as Error).message}`);
     }

@@ -3,8 +3,9 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { Job } from 'bullmq';
 import { DataSource, In } from 'typeorm';
 import type { Clock } from '../common/clock.js';
+import { domainOf } from '../common/email-address.js';
 import { DomainService } from '../domains/domain.service.js';
-import { EventRecorder, NewEvent } from '../events/event-recorder.js';
+import { EventRecorder, NewEvent, StaleMessageError } from '../events/event-recorder.js';
 import { MessageRecipientEntity } from '../messages/message-recipient.entity.js';
 import { MessageStatusChangeEntity } from '../messages/message-status-change.entity.js';
 import { DELIVERABLE_STATUSES } from '../messages/message-status.js';
@@ -16,8 +17,11 @@ import { ScaiSendQueues, SEND_QUEUE, SendJobData } from '../queues/scaisend-queu
 import { SuppressionService } from '../suppressions/suppression.service.js';
 import { DeliveryOutcomeWriter } from './delivery-outcome.writer.js';
 import type { MailTransport } from './mail-transport.js';
-import { buildMime, BuiltMime } from './mime-builder.js';
+import { buildMime, BuiltMime, DkimSigningKey } from './mime-builder.js';
 import { SmtpConnectionError, type DeliveryResult } from './smtp-delivery.js';
+
+/** Tries of writing an SMTP outcome before the job fails; the waits between them double from 1 s. */
+const OUTCOME_WRITE_ATTEMPTS = 4;
 
 /**
  * Delivers one message per job: drops suppressed recipients, builds and signs the MIME, takes
@@ -44,44 +48,65 @@ export class DeliveryProcessor implements OnApplicationBootstrap, OnApplicationS
     this.queues.startWorker<SendJobData>(SEND_QUEUE, (job) => this.process(job), { concurrency: this.options.concurrency.send });
   }
 
-  /** Closes the SMTP connection pools; the workers have stopped by now. */
+  /** Closes the SMTP connection pools of the default transport; the workers have stopped by now. */
   async onApplicationShutdown(): Promise<void> {
-    await this.transport.close();
+    if (!this.options.mailTransport) await this.transport.close();
   }
 
   async process(job: Job<SendJobData>): Promise<void> {
-    const messages = this.dataSource.getRepository(MessageEntity);
-    let message = await messages.findOneBy({ id: job.data.messageId, tenantId: job.data.tenantId });
+    try {
+      await this.deliver(job.data);
+    } catch (error) {
+      if (error instanceof StaleMessageError) {
+        this.logger.warn(`Job ${job.id}: ${error.message}; nothing more to do`);
+        return;
+      }
+      if (isFinalAttempt(job)) await this.markFailed(job.data, error as Error);
+      throw error;
+    }
+  }
+
+  private async deliver({ messageId, tenantId }: SendJobData): Promise<void> {
+    const message = await this.dataSource.getRepository(MessageEntity).findOneBy({ id: messageId, tenantId });
     if (!message || !DELIVERABLE_STATUSES.includes(message.status)) return;
 
-    if (message.status === 'queued' && message.attempts === 0) {
-      const remaining = await this.dropSuppressed(message);
-      if (remaining === 0) return;
-      message = await messages.findOneByOrFail({ id: message.id });
-    }
-
-    const recipients = await this.dataSource.getRepository(MessageRecipientEntity).findBy({ messageId: message.id, state: 'pending' });
-    if (recipients.length === 0) return;
-
-    const built = await this.build(message);
+    const recipients = await this.dataSource.getRepository(MessageRecipientEntity).findBy({ messageId, tenantId, state: 'pending' });
     if (message.sandbox) {
-      await this.recorder.record({ message, events: [], status: 'sandbox', fields: { ...this.renderedFields(message, built), mime: built.raw.toString('utf8') } });
+      const built = await this.build(message, await this.domains.signingKey(tenantId, domainOf(message.fromEmail)));
+      await this.recorder.record({ message, events: [], status: 'sandbox', expected: { statuses: DELIVERABLE_STATUSES }, fields: { outgoingHeaders: built.headers, mime: built.raw.toString('utf8') } });
       return;
     }
 
-    const leased = await this.takeLease(message, built);
-    if (!leased) {
+    const pending = message.status === 'queued' && message.attempts === 0 ? await this.dropSuppressed(message, recipients) : recipients;
+    if (pending.length === 0) return;
+
+    const dkim = await this.domains.verifiedSigningKey(tenantId, domainOf(message.fromEmail));
+    if (!dkim) {
+      await this.recorder.record({
+        message,
+        events: [],
+        status: 'failed',
+        expected: { statuses: DELIVERABLE_STATUSES, attempts: message.attempts },
+        fields: { errorMessage: `The sender domain ${domainOf(message.fromEmail)} is no longer verified; nothing was sent.` },
+      });
+      return;
+    }
+
+    const built = await this.build(message, dkim);
+    if (!(await this.takeLease(message, built))) {
       this.logger.warn(`Message ${message.id}: delivery attempt skipped, another attempt already began`);
       return;
     }
 
-    const result = await this.sendOverSmtp(message, built, recipients.map((recipient) => recipient.email));
-    await this.outcomes.write(message, result);
+    const result = await this.sendOverSmtp(message, built, pending.map((recipient) => recipient.email));
+    await this.writeOutcome(message, pending, result);
   }
 
-  /** Records `dropped` for suppressed recipients and `processed` for the others; returns how many remain. */
-  private async dropSuppressed(message: MessageEntity): Promise<number> {
-    const recipients = await this.dataSource.getRepository(MessageRecipientEntity).findBy({ messageId: message.id });
+  /**
+   * Records `dropped` for suppressed recipients and `processed` for the others, moving the
+   * message to `processing` (or `failed` when nobody is left); returns the recipients to send to.
+   */
+  private async dropSuppressed(message: MessageEntity, recipients: MessageRecipientEntity[]): Promise<MessageRecipientEntity[]> {
     const reasons = await this.suppressions.dropReasons(message.tenantId, recipients.map((recipient) => recipient.email), message.mailSettings);
     const kept = recipients.filter((recipient) => !reasons.has(recipient.email));
     const events: NewEvent[] = [
@@ -90,23 +115,51 @@ export class DeliveryProcessor implements OnApplicationBootstrap, OnApplicationS
     ];
 
     const { deliveries } = await this.dataSource.transaction(async (manager) => {
-      if (reasons.size > 0) {
-        await manager.update(MessageRecipientEntity, { messageId: message.id, email: In([...reasons.keys()]) }, { state: 'dropped' });
-      }
-      return this.recorder.recordIn(manager, {
+      const recorded = await this.recorder.recordIn(manager, {
         message,
         events,
         status: kept.length > 0 ? 'processing' : 'failed',
+        expected: { statuses: ['queued'], attempts: 0 },
         fields: kept.length > 0 ? {} : { errorMessage: 'Every recipient is on a suppression list; nothing was sent.' },
       });
+      if (reasons.size > 0) {
+        await manager.update(MessageRecipientEntity, { messageId: message.id, tenantId: message.tenantId, email: In([...reasons.keys()]) }, { state: 'dropped' });
+      }
+      return recorded;
     });
     await this.recorder.enqueueDeliveries(deliveries);
-    return kept.length;
+    message.status = kept.length > 0 ? 'processing' : 'failed';
+    return kept;
   }
 
-  private async build(message: MessageEntity): Promise<BuiltMime> {
-    const fromDomain = message.fromEmail.slice(message.fromEmail.lastIndexOf('@') + 1);
-    const dkim = await this.domains.signingKey(message.tenantId, fromDomain);
+  /**
+   * Writes the SMTP outcome, retrying a few times in this process: once SMTP ran, the lease
+   * keeps any later job from sending again, so this write is the only record of the result.
+   */
+  private async writeOutcome(message: MessageEntity, recipients: MessageRecipientEntity[], result: DeliveryResult): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.outcomes.write(message, recipients, result);
+        return;
+      } catch (error) {
+        if (error instanceof StaleMessageError || attempt >= OUTCOME_WRITE_ATTEMPTS) throw error;
+        this.logger.error(`Message ${message.id}: recording the SMTP outcome failed (try ${attempt}): ${(error as Error).message}`);
+        await new Promise((resolve) => setTimeout(resolve, 1000 * 2 ** (attempt - 1)));
+      }
+    }
+  }
+
+  /** Marks a message whose job ran out of attempts `failed`, unless its SMTP transaction began. */
+  private async markFailed({ messageId, tenantId }: SendJobData, error: Error): Promise<void> {
+    this.logger.error(`Message ${messageId}: delivery failed for good: ${error.message}`, error.stack);
+    const message = await this.dataSource.getRepository(MessageEntity).findOneBy({ id: messageId, tenantId });
+    if (!message) return;
+    await this.recorder
+      .record({ message, events: [], status: 'failed', expected: { statuses: DELIVERABLE_STATUSES }, fields: { errorMessage: `Internal error: ${error.message}`.slice(0, 2000) } })
+      .catch((recordError: Error) => this.logger.error(`Message ${messageId}: marking it failed did not work: ${recordError.message}`));
+  }
+
+  private build(message: MessageEntity, dkim: DkimSigningKey | null): Promise<BuiltMime> {
     return buildMime(
       {
         messageId: message.id,
@@ -132,15 +185,6 @@ export class DeliveryProcessor implements OnApplicationBootstrap, OnApplicationS
     );
   }
 
-  private renderedFields(message: MessageEntity, built: BuiltMime): Partial<MessageEntity> {
-    return {
-      renderedSubject: message.content.subject,
-      renderedHtml: message.content.html,
-      renderedText: message.content.text,
-      outgoingHeaders: built.headers,
-    };
-  }
-
   /**
    * Marks the message `sending` only if no other attempt began since it was loaded. The lease is
    * committed before SMTP starts, so a retried, stalled or restarted job never sends it again.
@@ -151,8 +195,8 @@ export class DeliveryProcessor implements OnApplicationBootstrap, OnApplicationS
       const result = await manager
         .createQueryBuilder()
         .update(MessageEntity)
-        .set({ status: 'sending', attempts: message.attempts + 1, leaseTakenAt: now, updatedAt: now, ...this.renderedFields(message, built) })
-        .where('id = :id AND attempts = :attempts AND status IN (:...statuses)', { id: message.id, attempts: message.attempts, statuses: DELIVERABLE_STATUSES })
+        .set({ status: 'sending', attempts: message.attempts + 1, leaseTakenAt: now, updatedAt: now, outgoingHeaders: built.headers })
+        .where('id = :id AND tenant_id = :tenantId AND attempts = :attempts AND status IN (:...statuses)', { id: message.id, tenantId: message.tenantId, attempts: message.attempts, statuses: DELIVERABLE_STATUSES })
         .execute();
       if (!result.affected) return false;
       await manager.insert(MessageStatusChangeEntity, { messageId: message.id, tenantId: message.tenantId, status: 'sending', changedAt: now });
@@ -176,4 +220,8 @@ export class DeliveryProcessor implements OnApplicationBootstrap, OnApplicationS
       };
     }
   }
+}
+
+function isFinalAttempt(job: Job): boolean {
+  return job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
 }

@@ -9,18 +9,13 @@ import type { SecretBox } from '../common/secret-box.js';
 import type { ResolvedScaiSendOptions } from '../module/scaisend-options.interface.js';
 import { RESOLVED_OPTIONS } from '../module/scaisend.module-definition.js';
 import { CLOCK, DNS_RESOLVER, SECRET_BOX } from '../module/tokens.js';
+import type { DkimSigningKey } from '../delivery/mime-builder.js';
 import { generateDkimKeyPair } from './dkim-keys.js';
 import { buildDnsRecords, DmarcPolicy, DnsRecord } from './dns-records.js';
 import { verifyDnsRecords, VerificationError } from './domain-verifier.js';
 import { SenderDomainEntity } from './sender-domain.entity.js';
 
 export const DKIM_SELECTOR = 'scaisend';
-
-export interface DkimSigningKey {
-  domainName: string;
-  keySelector: string;
-  privateKey: string;
-}
 
 /** Sender domains: DKIM keys, the DNS records to publish, and their verification. */
 @Injectable()
@@ -109,9 +104,17 @@ export class DomainService {
     return this.domains.findOneBy({ tenantId, domain: domainName.toLowerCase(), verified: true });
   }
 
-  /** Returns the DKIM key to sign mail from this domain, or null when the tenant has no such domain. */
+  /** Returns the DKIM key to sign mail from this domain, verified or not, or null when the tenant has no such domain. */
   async signingKey(tenantId: string, domainName: string): Promise<DkimSigningKey | null> {
-    const domain = await this.domains.findOneBy({ tenantId, domain: domainName.toLowerCase() });
+    return this.toSigningKey(await this.domains.findOneBy({ tenantId, domain: domainName.toLowerCase() }));
+  }
+
+  /** Returns the DKIM key of the tenant's verified domain of this name, or null when it is not verified (any more). */
+  async verifiedSigningKey(tenantId: string, domainName: string): Promise<DkimSigningKey | null> {
+    return this.toSigningKey(await this.findVerified(tenantId, domainName));
+  }
+
+  private toSigningKey(domain: SenderDomainEntity | null): DkimSigningKey | null {
     if (!domain) return null;
     return { domainName: domain.domain, keySelector: domain.dkimSelector, privateKey: this.secrets.open(domain.dkimPrivateKeySealed) };
   }

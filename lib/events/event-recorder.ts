@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
+import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity.js';
 import type { Clock } from '../common/clock.js';
 import { createId } from '../common/ids.js';
 import { MessageStatusChangeEntity } from '../messages/message-status-change.entity.js';
@@ -29,6 +30,16 @@ export interface MessageChange {
   events: NewEvent[];
   status?: MessageStatus;
   fields?: Partial<MessageEntity>;
+  /** Applies the change only while the message is still in this state, else throws {@link StaleMessageError}. */
+  expected?: { statuses: readonly MessageStatus[]; attempts?: number };
+}
+
+/** Thrown when a message left the state a change expected; the transaction rolls back. */
+export class StaleMessageError extends Error {
+  constructor(messageId: string) {
+    super(`Message ${messageId} changed state before this change was recorded`);
+    this.name = 'StaleMessageError';
+  }
 }
 
 /**
@@ -64,8 +75,8 @@ export class EventRecorder {
     const now = this.clock.now();
     const { message } = change;
 
-    if (change.status || change.fields) {
-      await manager.update(MessageEntity, { id: message.id }, { ...change.fields, ...(change.status ? { status: change.status } : {}), updatedAt: now });
+    if (change.status || change.fields || change.expected) {
+      await this.updateMessage(manager, change, now);
     }
     if (change.status) {
       await manager.insert(MessageStatusChangeEntity, { messageId: message.id, tenantId: message.tenantId, status: change.status, changedAt: now });
@@ -84,7 +95,7 @@ export class EventRecorder {
     );
     if (events.length === 0) return { events, deliveries: [] };
 
-    await manager.save(EventEntity, events, { reload: false });
+    await manager.insert(EventEntity, events as QueryDeepPartialEntity<EventEntity>[]);
     await this.stats.increment(
       manager,
       events.flatMap((event) => {
@@ -94,6 +105,17 @@ export class EventRecorder {
     );
     const deliveries = message.sandbox ? [] : await this.createDeliveries(manager, message.tenantId, events, now);
     return { events, deliveries };
+  }
+
+  private async updateMessage(manager: EntityManager, change: MessageChange, now: Date): Promise<void> {
+    const { message, expected } = change;
+    const values = { ...change.fields, ...(change.status ? { status: change.status } : {}), updatedAt: now };
+    const update = manager.createQueryBuilder().update(MessageEntity).set(values).where('id = :id AND tenant_id = :tenantId', { id: message.id, tenantId: message.tenantId });
+    if (expected) update.andWhere('status IN (:...statuses)', { statuses: expected.statuses });
+    if (expected?.attempts !== undefined) update.andWhere('attempts = :attempts', { attempts: expected.attempts });
+
+    const result = await update.execute();
+    if (expected && !result.affected) throw new StaleMessageError(message.id);
   }
 
   /** Enqueues webhook deliveries; the job id is the delivery id, so enqueueing twice is harmless. */

@@ -1,4 +1,4 @@
-import { Controller, Get, HttpStatus, Res } from '@nestjs/common';
+import { Controller, Get, HttpStatus, Logger, Res } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { Response } from 'express';
@@ -8,6 +8,8 @@ import { ScaiSendQueues } from '../queues/scaisend-queues.js';
 @Controller()
 @ApiTags('Health')
 export class HealthController {
+  private readonly logger = new Logger(HealthController.name);
+
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly queues: ScaiSendQueues,
@@ -22,13 +24,18 @@ export class HealthController {
   @Get('ready')
   @ApiOperation({ summary: 'Readiness: 200 when the database and the queue store answer, else 503' })
   async ready(@Res({ passthrough: true }) response: Response): Promise<{ status: string; detail?: string }> {
-    try {
-      await this.dataSource.query('SELECT 1');
-      await this.queues.send.getJobCounts('waiting');
-      return { status: 'ready' };
-    } catch (error) {
-      response.status(HttpStatus.SERVICE_UNAVAILABLE);
-      return { status: 'unavailable', detail: (error as Error).message };
+    for (const [name, check] of [
+      ['database', () => this.dataSource.query('SELECT 1')],
+      ['queue store', () => this.queues.send.getJobCounts('waiting')],
+    ] as const) {
+      try {
+        await check();
+      } catch (error) {
+        this.logger.error(`Readiness check of the ${name} failed: ${(error as Error).message}`);
+        response.status(HttpStatus.SERVICE_UNAVAILABLE);
+        return { status: 'unavailable', detail: `The ${name} is unreachable` };
+      }
     }
+    return { status: 'ready' };
   }
 }

@@ -76,12 +76,35 @@ export function validateMailSend(body: unknown): ValidationResult {
   checkIpPoolName(ownValue(body, 'ip_pool_name'), errors);
   checkMailSettings(ownValue(body, 'mail_settings'), errors);
   checkTrackingSettings(ownValue(body, 'tracking_settings'), errors);
+  checkNoNullCharacters(body, null, errors);
 
   if (!passedChecks(body, errors)) {
     return { ok: false, errors: errors.toArray() };
   }
 
   return { ok: true, value: normalizeRequest(body) };
+}
+
+/**
+ * Rejects U+0000 in every string and key of the body: no mail header or part can carry it, and
+ * PostgreSQL text cannot store it.
+ */
+function checkNoNullCharacters(value: unknown, field: string | null, errors: FieldErrorList): void {
+  if (typeof value === 'string') {
+    if (value.includes('\u0000')) errors.add(field, `The ${field ?? 'request'} value contains a null character (U+0000).`);
+    return;
+  }
+  if (Array.isArray(value)) {
+    value.forEach((item, index) => checkNoNullCharacters(item, field === null ? String(index) : childPath(field, index), errors));
+    return;
+  }
+  if (!isJsonObject(value)) return;
+
+  for (const key of Object.keys(value)) {
+    const path = field === null ? key : childPath(field, key);
+    if (key.includes('\u0000')) errors.add(path, 'A field name contains a null character (U+0000).');
+    checkNoNullCharacters(ownValue(value, key), path, errors);
+  }
 }
 
 /** Narrows a body on which every check ran without an error, since those checks establish the request shape. */

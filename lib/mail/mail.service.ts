@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import type { Clock } from '../common/clock.js';
 import { SendException } from '../common/errors.js';
+import { domainOf } from '../common/email-address.js';
 import { createId } from '../common/ids.js';
 import type { Principal } from '../common/principal.js';
 import { DomainService } from '../domains/domain.service.js';
@@ -10,7 +11,7 @@ import { MessageRecipientEntity } from '../messages/message-recipient.entity.js'
 import { MessageStatusChangeEntity } from '../messages/message-status-change.entity.js';
 import { MessageEntity } from '../messages/message.entity.js';
 import { CLOCK } from '../module/tokens.js';
-import { ScaiSendQueues, sendJobId } from '../queues/scaisend-queues.js';
+import { ScaiSendQueues } from '../queues/scaisend-queues.js';
 import { StatsCounter } from '../stats/stats-counter.js';
 import type { TemplateVersionEntity } from '../templates/template-version.entity.js';
 import { TemplateRenderError, TemplateService, TemplateUnusableError } from '../templates/template.service.js';
@@ -48,8 +49,10 @@ export class MailService {
 
     const sandbox = principal.environment === 'test' || request.mail_settings?.sandbox_mode?.enable === true;
     this.checkSchedule(principal, request, now);
-    const version = request.template_id ? await this.activeVersion(principal.tenantId, request.template_id) : null;
-    if (!sandbox) await this.checkSenderDomain(principal.tenantId, request.from.email);
+    const [version] = await Promise.all([
+      request.template_id ? this.activeVersion(principal.tenantId, request.template_id) : null,
+      sandbox ? undefined : this.checkSenderDomain(principal.tenantId, request.from.email),
+    ]);
 
     const messages = request.personalizations.map((personalization, index) => this.buildMessage(principal, request, personalization, index, version, sandbox, now));
     await this.store(messages, now);
@@ -82,8 +85,7 @@ export class MailService {
   }
 
   private async checkSenderDomain(tenantId: string, fromEmail: string): Promise<void> {
-    const domain = fromEmail.slice(fromEmail.lastIndexOf('@') + 1);
-    if (await this.domains.findVerified(tenantId, domain)) return;
+    if (await this.domains.findVerified(tenantId, domainOf(fromEmail))) return;
     throw new SendException(HttpStatus.FORBIDDEN, [{ message: 'Sender domain not verified', field: 'from.email', help: null }]);
   }
 
@@ -110,7 +112,7 @@ export class MailService {
       fromEmail: request.from.email,
       fromName: request.from.name ?? null,
       replyTo: request.reply_to ? [request.reply_to] : (request.reply_to_list ?? []),
-      subject: requestedSubject,
+      subject: rendered?.subject || requestedSubject,
       to: personalization.to,
       cc: personalization.cc ?? [],
       bcc: personalization.bcc ?? [],
@@ -129,9 +131,6 @@ export class MailService {
       mailSettings: request.mail_settings ?? {},
       trackingSettings: request.tracking_settings ?? {},
       outgoingHeaders: null,
-      renderedSubject: null,
-      renderedHtml: null,
-      renderedText: null,
       mime: null,
       errorMessage: null,
       attempts: 0,
@@ -158,15 +157,15 @@ export class MailService {
   private async store(messages: MessageEntity[], now: Date): Promise<void> {
     await this.dataSource.transaction(async (manager) => {
       await manager.insert(MessageEntity, messages);
-      const recipients = messages.flatMap((message) => recipientRows(message));
-      await manager.insert(MessageRecipientEntity, recipients);
+      const recipients = messages.map((message) => recipientRows(message));
+      await manager.insert(MessageRecipientEntity, recipients.flat());
       await manager.insert(
         MessageStatusChangeEntity,
         messages.map((message) => ({ messageId: message.id, tenantId: message.tenantId, status: message.status, changedAt: now })),
       );
       await this.stats.increment(
         manager,
-        messages.map((message) => ({ tenantId: message.tenantId, at: now, metric: 'requests' as const, categories: message.categories, count: recipientRows(message).length })),
+        messages.map((message, index) => ({ tenantId: message.tenantId, at: now, metric: 'requests' as const, categories: message.categories, count: recipients[index]?.length ?? 0 })),
       );
     });
   }
@@ -177,13 +176,7 @@ export class MailService {
    */
   private async enqueue(messages: MessageEntity[], now: Date): Promise<void> {
     try {
-      await this.queues.send.addBulk(
-        messages.map((message) => ({
-          name: 'send',
-          data: { messageId: message.id, tenantId: message.tenantId },
-          opts: { jobId: sendJobId(message.id, 0), delay: message.sendAt ? message.sendAt.getTime() - now.getTime() : 0 },
-        })),
-      );
+      await this.queues.addSends(messages.map((message) => ({ ...message, delayMs: message.sendAt ? message.sendAt.getTime() - now.getTime() : 0 })));
     } catch (error) {
       this.logger.error(`Enqueueing ${messages.length} stored messages failed; the recovery sweep retries them: ${(error as Error).message}`);
     }

@@ -16,7 +16,7 @@ export class ListMessagesQueryDto {
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(255) category?: string;
   @ApiPropertyOptional({ description: 'ISO-8601 date or time; messages created at or after it' }) @IsOptional() @IsDateString() start_date?: string;
   @ApiPropertyOptional({ description: 'ISO-8601 date or time; messages created before it (a date includes its whole day)' }) @IsOptional() @IsDateString() end_date?: string;
-  @ApiPropertyOptional({ default: 1, minimum: 1 }) @IsOptional() @Type(() => Number) @IsInt() @Min(1) page?: number;
+  @ApiPropertyOptional({ default: 1, minimum: 1 }) @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(100_000) page?: number;
   @ApiPropertyOptional({ default: 25, minimum: 1, maximum: 100 }) @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(100) page_size?: number;
 }
 
@@ -26,7 +26,7 @@ export function toMessageSummary(message: MessageEntity) {
     status: message.status,
     from_email: message.fromEmail,
     from_name: message.fromName,
-    subject: message.renderedSubject ?? message.content.subject ?? message.subject,
+    subject: message.subject,
     to_emails: message.to.map((address) => address.email),
     template_id: message.templateId,
     batch_id: message.batchId,
@@ -37,12 +37,11 @@ export function toMessageSummary(message: MessageEntity) {
 }
 
 export function toMessageDetail(message: MessageEntity, events: EventEntity[]) {
-  const rendered = message.renderedSubject !== null || message.renderedHtml !== null || message.renderedText !== null;
   return {
     ...toMessageSummary(message),
     cc_emails: message.cc.map((address) => address.email),
     headers: message.outgoingHeaders,
-    content: rendered ? { subject: message.renderedSubject, html: message.renderedHtml, text: message.renderedText } : null,
+    content: { subject: message.content.subject, html: message.content.html, text: message.content.text },
     mime: message.mime,
     tracking_settings: message.trackingSettings,
     custom_args: message.customArgs,

@@ -3,7 +3,7 @@ import { JsonColumn, TenantColumn, TimestampColumn } from '../common/columns.js'
 import type { Attachment, EmailAddress, MailSettings, TrackingSettings } from '../mail/mail-send.types.js';
 import type { MessageStatus } from './message-status.js';
 
-/** The request-time content of a message: what the worker renders. */
+/** The content of a message, rendered when the request is accepted. */
 export interface MessageContent {
   subject: string | null;
   html: string | null;
@@ -18,6 +18,8 @@ export interface MessageContent {
 @Index(['tenantId', 'fromEmail'])
 @Index(['tenantId', 'batchId'])
 @Index(['tenantId', 'templateId'])
+@Index(['status', 'nextAttemptAt'])
+@Index(['status', 'leaseTakenAt'])
 export class MessageEntity {
   @PrimaryColumn({ type: 'varchar', length: 64 })
   id!: string;
@@ -37,15 +39,15 @@ export class MessageEntity {
   @Column({ name: 'from_email', type: 'varchar', length: 320 })
   fromEmail!: string;
 
-  @Column({ name: 'from_name', type: 'varchar', length: 255, nullable: true })
+  @Column({ name: 'from_name', type: 'text', nullable: true })
   fromName!: string | null;
 
   /** `reply_to`, or every address of `reply_to_list`. */
   @JsonColumn({ name: 'reply_to', nullable: true })
   replyTo!: EmailAddress[];
 
-  /** The request's subject, before rendering. */
-  @Column({ type: 'varchar', length: 1000, nullable: true })
+  /** The subject the message is sent with: the rendered template subject, else the request's. */
+  @Column({ type: 'text', nullable: true })
   subject!: string | null;
 
   @JsonColumn()
@@ -73,7 +75,7 @@ export class MessageEntity {
   @JsonColumn({ name: 'custom_args' })
   customArgs!: Record<string, string>;
 
-  @Column({ name: 'batch_id', type: 'varchar', length: 64, nullable: true })
+  @Column({ name: 'batch_id', type: 'varchar', length: 255, nullable: true })
   batchId!: string | null;
 
   @TimestampColumn({ name: 'send_at', nullable: true })
@@ -89,14 +91,6 @@ export class MessageEntity {
   @JsonColumn({ name: 'outgoing_headers', nullable: true })
   outgoingHeaders!: Record<string, string> | null;
 
-  @Column({ name: 'rendered_subject', type: 'text', nullable: true })
-  renderedSubject!: string | null;
-
-  @Column({ name: 'rendered_html', type: 'text', nullable: true })
-  renderedHtml!: string | null;
-
-  @Column({ name: 'rendered_text', type: 'text', nullable: true })
-  renderedText!: string | null;
 
   /** The whole RFC 5322 message, kept for sandbox messages only. */
   @Column({ type: 'text', nullable: true })

@@ -48,7 +48,7 @@ const providers: Provider[] = [
   fromOptions(PRINCIPAL_RESOLVER, (options) => options.principalResolver, () => new ApiKeysOnlyResolver()),
   fromOptions(DNS_RESOLVER, (options) => options.dnsResolver, (options) => createDnsResolver(options.dnsServers)),
   fromOptions(CLOCK, (options) => options.clock, () => new SystemClock()),
-  fromOptions(SECRET_BOX, () => undefined, (options) => new AesGcmSecretBox(options.secretKey)),
+  { provide: SECRET_BOX, inject: [RESOLVED_OPTIONS], useFactory: (options: ResolvedScaiSendOptions) => new AesGcmSecretBox(options.secretKey) },
   fromOptions(
     WEBHOOK_HTTP_CLIENT,
     (options) => options.webhookHttpClient,

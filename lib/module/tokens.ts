@@ -17,6 +17,3 @@ export const SECRET_BOX = Symbol('SCAISEND_SECRET_BOX');
 
 /** HTTP client used for webhook deliveries. See {@link WebhookHttpClient}. */
 export const WEBHOOK_HTTP_CLIENT = Symbol('SCAISEND_WEBHOOK_HTTP_CLIENT');
-
-/** The send and webhook queues. See {@link ScaiSendQueues}. */
-export const SCAISEND_QUEUES = Symbol('SCAISEND_QUEUES');

@@ -1,14 +1,15 @@
-import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, In, LessThan } from 'typeorm';
 import type { Clock } from '../common/clock.js';
-import { EventRecorder } from '../events/event-recorder.js';
+import { EventRecorder, StaleMessageError } from '../events/event-recorder.js';
+import { DELIVERABLE_STATUSES } from '../messages/message-status.js';
 import { MessageEntity } from '../messages/message.entity.js';
 import type { ResolvedScaiSendOptions } from '../module/scaisend-options.interface.js';
 import { RESOLVED_OPTIONS } from '../module/scaisend.module-definition.js';
 import { CLOCK } from '../module/tokens.js';
 import { WebhookDeliveryEntity } from '../webhooks/webhook-delivery.entity.js';
-import { ScaiSendQueues, sendJobId } from './scaisend-queues.js';
+import { ScaiSendQueues } from './scaisend-queues.js';
 
 const SWEEP_INTERVAL_MS = 60_000;
 
@@ -27,7 +28,7 @@ const BATCH_SIZE = 500;
  * SMTP transaction may have completed.
  */
 @Injectable()
-export class RecoverySweeper implements OnApplicationBootstrap, OnApplicationShutdown {
+export class RecoverySweeper implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(RecoverySweeper.name);
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
@@ -50,7 +51,8 @@ export class RecoverySweeper implements OnApplicationBootstrap, OnApplicationShu
     this.timer.unref();
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  /** Stops sweeping before the queues close, so a sweep never adds to a closing queue. */
+  async beforeApplicationShutdown(): Promise<void> {
     clearInterval(this.timer);
     await this.running;
   }
@@ -61,26 +63,42 @@ export class RecoverySweeper implements OnApplicationBootstrap, OnApplicationShu
     const overdue = new Date(now.getTime() - OVERDUE_MS);
     const messages = this.dataSource.getRepository(MessageEntity);
 
-    const stuck = await messages.find({ where: { status: In(['queued', 'processing', 'rendered']), nextAttemptAt: LessThan(overdue) }, take: BATCH_SIZE });
+    const stuck = await messages.find({
+      select: { id: true, tenantId: true, attempts: true },
+      where: { status: In(DELIVERABLE_STATUSES), nextAttemptAt: LessThan(overdue) },
+      order: { nextAttemptAt: 'ASC' },
+      take: BATCH_SIZE,
+    });
     if (stuck.length > 0) {
-      await this.queues.send.addBulk(stuck.map((message) => ({ name: 'send', data: { messageId: message.id, tenantId: message.tenantId }, opts: { jobId: sendJobId(message.id, message.attempts) } })));
-      this.logger.warn(`Re-enqueued ${stuck.length} overdue messages`);
+      await this.queues.addSends(stuck);
+      this.logger.warn(`Enqueued ${stuck.length} overdue messages again`);
     }
 
-    const expired = await messages.find({ where: { status: 'sending', leaseTakenAt: LessThan(new Date(now.getTime() - LEASE_EXPIRY_MS)) }, take: BATCH_SIZE });
-    for (const message of expired) {
+    const expired = await messages.find({
+      where: { status: 'sending', leaseTakenAt: LessThan(new Date(now.getTime() - LEASE_EXPIRY_MS)) },
+      order: { leaseTakenAt: 'ASC' },
+      take: BATCH_SIZE,
+    });
+    for (const message of expired) await this.failExpiredLease(message);
+
+    const deliveries = await this.dataSource
+      .getRepository(WebhookDeliveryEntity)
+      .find({ where: { status: 'pending', nextAttemptAt: LessThan(overdue) }, order: { nextAttemptAt: 'ASC' }, take: BATCH_SIZE });
+    await this.recorder.enqueueDeliveries(deliveries);
+  }
+
+  private async failExpiredLease(message: MessageEntity): Promise<void> {
+    try {
       await this.recorder.record({
         message,
         events: [],
         status: 'failed',
+        expected: { statuses: ['sending'], attempts: message.attempts },
         fields: { leaseTakenAt: null, errorMessage: 'The delivery outcome is unknown: the worker stopped after the SMTP transaction began, so the message is not sent again.' },
       });
       this.logger.error(`Message ${message.id}: lease expired during SMTP; marked failed`);
+    } catch (error) {
+      if (!(error instanceof StaleMessageError)) throw error;
     }
-
-    const deliveries = await this.dataSource
-      .getRepository(WebhookDeliveryEntity)
-      .find({ where: { status: 'pending', nextAttemptAt: LessThan(overdue) }, take: BATCH_SIZE });
-    await this.recorder.enqueueDeliveries(deliveries);
   }
 }

@@ -53,6 +53,20 @@ export class ScaiSendQueues implements BeforeApplicationShutdown, OnApplicationS
     this.webhook = this.createQueue<WebhookJobData>(WEBHOOK_QUEUE);
   }
 
+  /**
+   * Adds one delivery job per message. The job id names the message and its attempt, so adding
+   * a job that exists changes nothing.
+   */
+  async addSends(messages: Array<{ id: string; tenantId: string; attempts: number; delayMs?: number }>): Promise<void> {
+    await this.send.addBulk(
+      messages.map((message) => ({
+        name: 'send',
+        data: { messageId: message.id, tenantId: message.tenantId },
+        opts: { jobId: sendJobId(message.id, message.attempts), delay: Math.max(0, message.delayMs ?? 0) },
+      })),
+    );
+  }
+
   /** Starts a worker on one of the module's queues; it is closed on shutdown. */
   startWorker<T>(name: string, processor: (job: Job<T>) => Promise<unknown>, options: Omit<WorkerOptions, 'connection'>): Worker<T> {
     const workerOptions = { ...options, connection: this.connection, prefix: this.prefix } as WorkerOptions;
@@ -60,6 +74,7 @@ export class ScaiSendQueues implements BeforeApplicationShutdown, OnApplicationS
       ? new Worker<T>(name, processor, workerOptions, this.backendFactory)
       : new Worker<T>(name, processor, workerOptions);
     worker.on('error', (error) => this.logger.error(`Worker of ${name} failed: ${error.message}`, error.stack));
+    worker.on('failed', (job, error) => this.logger.error(`Job ${job?.id ?? '(unknown)'} of ${name} failed (attempt ${job?.attemptsMade ?? '?'}): ${error.message}`));
     this.workers.push(worker as Worker);
     this.logger.log(`Worker started on queue ${name} (concurrency ${options.concurrency ?? 1})`);
     return worker;

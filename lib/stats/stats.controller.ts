@@ -20,13 +20,13 @@ const MAX_RANGE_DAYS = 366 * 3;
 export class StatsQueryDto {
   @ApiProperty({ description: 'First UTC day, YYYY-MM-DD', example: '2026-12-01' })
   @Matches(DAY_PATTERN, { message: 'start_date must be YYYY-MM-DD' })
-  @IsDateString()
+  @IsDateString({ strict: true })
   start_date!: string;
 
   @ApiPropertyOptional({ description: 'Last UTC day, YYYY-MM-DD; default today' })
   @IsOptional()
   @Matches(DAY_PATTERN, { message: 'end_date must be YYYY-MM-DD' })
-  @IsDateString()
+  @IsDateString({ strict: true })
   end_date?: string;
 
   @ApiPropertyOptional({ enum: ['day', 'week', 'month'], default: 'day' })

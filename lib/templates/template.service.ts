@@ -52,7 +52,6 @@ export class TemplateService {
 
   /** Adds a version; it becomes the active one when asked or when it is the template's first. */
   async createVersion(tenantId: string, templateId: string, input: CreateTemplateVersionRequestDto): Promise<TemplateVersionEntity> {
-    const { versions } = await this.get(tenantId, templateId);
     const html = input.html_content ?? '';
     const text = input.plain_content ?? htmlToText(html);
     try {
@@ -61,26 +60,32 @@ export class TemplateService {
       throw new ApiException(HttpStatus.BAD_REQUEST, `Template version does not compile: ${(error as Error).message}`);
     }
 
-    const now = this.clock.now();
-    const version = this.versions.create({
-      id: createId('tv'),
-      templateId,
-      tenantId,
-      name: input.name,
-      subject: input.subject,
-      htmlContent: html,
-      plainContent: text,
-      editor: input.editor ?? 'code',
-      active: input.active === 1 || versions.length === 0,
-      createdAt: now,
-      updatedAt: now,
-    });
-    await this.dataSource.transaction(async (manager) => {
+    return this.dataSource.transaction(async (manager) => {
+      // The row lock makes concurrent version writes of one template take turns, so exactly one
+      // version stays active.
+      const template = await manager.findOne(TemplateEntity, { where: { tenantId, id: templateId }, lock: { mode: 'pessimistic_write' } });
+      if (!template) throw notFound('Template');
+      const first = !(await manager.existsBy(TemplateVersionEntity, { tenantId, templateId }));
+
+      const now = this.clock.now();
+      const version = manager.create(TemplateVersionEntity, {
+        id: createId('tv'),
+        templateId,
+        tenantId,
+        name: input.name,
+        subject: input.subject,
+        htmlContent: html,
+        plainContent: text,
+        editor: input.editor ?? 'code',
+        active: input.active === 1 || first,
+        createdAt: now,
+        updatedAt: now,
+      });
       if (version.active) await manager.update(TemplateVersionEntity, { tenantId, templateId }, { active: false });
       await manager.insert(TemplateVersionEntity, version);
       await manager.update(TemplateEntity, { tenantId, id: templateId }, { updatedAt: now });
+      return version;
     });
-    return version;
   }
 
   async getVersion(tenantId: string, templateId: string, versionId: string): Promise<TemplateVersionEntity> {

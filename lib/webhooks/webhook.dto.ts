@@ -41,7 +41,7 @@ export class UpdateWebhookRequestDto {
 }
 
 export class ListWebhooksQueryDto {
-  @ApiPropertyOptional({ default: 1 }) @IsOptional() @Type(() => Number) @IsInt() @Min(1) page?: number;
+  @ApiPropertyOptional({ default: 1 }) @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(100_000) page?: number;
   @ApiPropertyOptional({ default: 20, maximum: 100 }) @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(100) page_size?: number;
   @ApiPropertyOptional() @IsOptional() @Transform(({ value }) => parseBooleanQuery(value)) @IsBoolean() is_active?: boolean;
 }

@@ -50,6 +50,21 @@ export class WebhookProcessor implements OnApplicationBootstrap {
   }
 
   async process(job: Job<WebhookJobData>): Promise<void> {
+    try {
+      await this.attempt(job);
+    } catch (error) {
+      const finalAttempt = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
+      if (finalAttempt && !(error instanceof UnrecoverableError)) {
+        this.logger.error(`Webhook delivery ${job.data.deliveryId} failed for good: ${(error as Error).message}`);
+        await this.dataSource
+          .getRepository(WebhookDeliveryEntity)
+          .update({ id: job.data.deliveryId, status: 'pending' }, { status: 'failed', nextAttemptAt: null, updatedAt: this.clock.now() });
+      }
+      throw error;
+    }
+  }
+
+  private async attempt(job: Job<WebhookJobData>): Promise<void> {
     const deliveries = this.dataSource.getRepository(WebhookDeliveryEntity);
     const delivery = await deliveries.findOneBy({ id: job.data.deliveryId });
     if (!delivery || delivery.status !== 'pending') return;
@@ -81,8 +96,10 @@ export class WebhookProcessor implements OnApplicationBootstrap {
   }
 
   private async envelope(delivery: WebhookDeliveryEntity) {
-    const event = await this.dataSource.getRepository(EventEntity).findOneByOrFail({ id: delivery.eventId });
-    const message = await this.dataSource.getRepository(MessageEntity).findOneBy({ id: event.messageId });
+    const event = await this.dataSource.getRepository(EventEntity).findOneByOrFail({ id: delivery.eventId, tenantId: delivery.tenantId });
+    const message = await this.dataSource
+      .getRepository(MessageEntity)
+      .findOne({ select: { id: true, categories: true, customArgs: true }, where: { id: event.messageId, tenantId: delivery.tenantId } });
     return {
       event_id: event.id,
       event_type: event.eventType,
@@ -110,24 +127,30 @@ export class WebhookProcessor implements OnApplicationBootstrap {
     const attempts = [...delivery.attempts, { attempt, timestamp, statusCode: result.statusCode, error: result.error, durationMs: result.durationMs }];
 
     await this.dataSource.transaction(async (manager) => {
-      await manager.update(WebhookDeliveryEntity, { id: delivery.id }, {
+      await manager.update(WebhookDeliveryEntity, { id: delivery.id, tenantId: delivery.tenantId }, {
         attempts,
         status: deliveryStatus(result.ok, finalAttempt),
         nextAttemptAt: result.ok || finalAttempt || nextDelay === undefined ? null : new Date(now.getTime() + nextDelay * 1000),
         updatedAt: now,
       });
       if (result.ok) {
-        await manager.update(WebhookEndpointEntity, { id: endpoint.id }, { lastSuccessAt: now, failureCount: 0 });
+        await manager.update(WebhookEndpointEntity, { id: endpoint.id, tenantId: endpoint.tenantId }, { lastSuccessAt: now, failureCount: 0 });
         return;
       }
-      const failureCount = endpoint.failureCount + 1;
-      const disable = failureCount >= AUTO_DISABLE_AFTER;
-      await manager.update(WebhookEndpointEntity, { id: endpoint.id }, {
-        lastFailureAt: now,
-        failureCount,
-        ...(disable ? { enabled: false, disabledAt: now } : {}),
-      });
-      if (disable) this.logger.warn(`Webhook endpoint ${endpoint.id} disabled after ${failureCount} consecutive failures`);
+      // The count is raised in SQL, so failures of parallel attempts to one endpoint all count.
+      await manager
+        .createQueryBuilder()
+        .update(WebhookEndpointEntity)
+        .set({ lastFailureAt: now, failureCount: () => 'failure_count + 1' })
+        .where('id = :id AND tenant_id = :tenantId', { id: endpoint.id, tenantId: endpoint.tenantId })
+        .execute();
+      const disabled = await manager
+        .createQueryBuilder()
+        .update(WebhookEndpointEntity)
+        .set({ enabled: false, disabledAt: now })
+        .where('id = :id AND tenant_id = :tenantId AND enabled = :enabled AND failure_count >= :limit', { id: endpoint.id, tenantId: endpoint.tenantId, enabled: true, limit: AUTO_DISABLE_AFTER })
+        .execute();
+      if (disabled.affected) this.logger.warn(`Webhook endpoint ${endpoint.id} disabled after ${AUTO_DISABLE_AFTER} consecutive failures`);
     });
   }
 }

@@ -17,7 +17,9 @@ export class CreateScaiSendTables1764806400000 implements MigrationInterface {
     await queryRunner.query("CREATE INDEX \"IDX_9212f9c8d2bbe87bceca5fcb20\" ON \"scaisend_message_recipients\"  (\"tenant_id\", \"email\") ");
     await queryRunner.query("CREATE TABLE \"scaisend_message_status_changes\" (\"id\" SERIAL NOT NULL, \"message_id\" character varying(64) NOT NULL, \"tenant_id\" character varying(255) NOT NULL, \"status\" character varying(16) NOT NULL, \"changed_at\" TIMESTAMP WITH TIME ZONE NOT NULL, CONSTRAINT \"PK_9ece42e0f13598082e229398d57\" PRIMARY KEY (\"id\"))");
     await queryRunner.query("CREATE INDEX \"IDX_abd04ab6d741e67e74356d879c\" ON \"scaisend_message_status_changes\"  (\"message_id\", \"changed_at\") ");
-    await queryRunner.query("CREATE TABLE \"scaisend_messages\" (\"id\" character varying(64) NOT NULL, \"tenant_id\" character varying(255) NOT NULL, \"api_key_id\" character varying(64), \"status\" character varying(16) NOT NULL, \"sandbox\" boolean NOT NULL DEFAULT false, \"from_email\" character varying(320) NOT NULL, \"from_name\" character varying(255), \"reply_to\" text, \"subject\" character varying(1000), \"to\" text NOT NULL, \"cc\" text NOT NULL, \"bcc\" text NOT NULL, \"template_id\" character varying(64), \"content\" text NOT NULL, \"headers\" text NOT NULL, \"categories\" text NOT NULL, \"custom_args\" text NOT NULL, \"batch_id\" character varying(64), \"send_at\" TIMESTAMP WITH TIME ZONE, \"mail_settings\" text NOT NULL, \"tracking_settings\" text NOT NULL, \"outgoing_headers\" text, \"rendered_subject\" text, \"rendered_html\" text, \"rendered_text\" text, \"mime\" text, \"error_message\" text, \"attempts\" integer NOT NULL DEFAULT '0', \"lease_taken_at\" TIMESTAMP WITH TIME ZONE, \"next_attempt_at\" TIMESTAMP WITH TIME ZONE, \"delivered_at\" TIMESTAMP WITH TIME ZONE, \"created_at\" TIMESTAMP WITH TIME ZONE NOT NULL, \"updated_at\" TIMESTAMP WITH TIME ZONE NOT NULL, CONSTRAINT \"PK_bd92f87527bb44d589ba91792c1\" PRIMARY KEY (\"id\"))");
+    await queryRunner.query("CREATE TABLE \"scaisend_messages\" (\"id\" character varying(64) NOT NULL, \"tenant_id\" character varying(255) NOT NULL, \"api_key_id\" character varying(64), \"status\" character varying(16) NOT NULL, \"sandbox\" boolean NOT NULL DEFAULT false, \"from_email\" character varying(320) NOT NULL, \"from_name\" text, \"reply_to\" text, \"subject\" text, \"to\" text NOT NULL, \"cc\" text NOT NULL, \"bcc\" text NOT NULL, \"template_id\" character varying(64), \"content\" text NOT NULL, \"headers\" text NOT NULL, \"categories\" text NOT NULL, \"custom_args\" text NOT NULL, \"batch_id\" character varying(255), \"send_at\" TIMESTAMP WITH TIME ZONE, \"mail_settings\" text NOT NULL, \"tracking_settings\" text NOT NULL, \"outgoing_headers\" text, \"mime\" text, \"error_message\" text, \"attempts\" integer NOT NULL DEFAULT '0', \"lease_taken_at\" TIMESTAMP WITH TIME ZONE, \"next_attempt_at\" TIMESTAMP WITH TIME ZONE, \"delivered_at\" TIMESTAMP WITH TIME ZONE, \"created_at\" TIMESTAMP WITH TIME ZONE NOT NULL, \"updated_at\" TIMESTAMP WITH TIME ZONE NOT NULL, CONSTRAINT \"PK_bd92f87527bb44d589ba91792c1\" PRIMARY KEY (\"id\"))");
+    await queryRunner.query("CREATE INDEX \"IDX_6cdf7049ff5bebeff4374e01b3\" ON \"scaisend_messages\"  (\"status\", \"lease_taken_at\") ");
+    await queryRunner.query("CREATE INDEX \"IDX_06f485bf56a9ad2b721cf4a830\" ON \"scaisend_messages\"  (\"status\", \"next_attempt_at\") ");
     await queryRunner.query("CREATE INDEX \"IDX_9ced682ffd2500f2f6361c8444\" ON \"scaisend_messages\"  (\"tenant_id\", \"template_id\") ");
     await queryRunner.query("CREATE INDEX \"IDX_9fc24f54be46d0220d8f28c900\" ON \"scaisend_messages\"  (\"tenant_id\", \"batch_id\") ");
     await queryRunner.query("CREATE INDEX \"IDX_073211e881f847b948382b7c26\" ON \"scaisend_messages\"  (\"tenant_id\", \"from_email\") ");
@@ -39,38 +41,20 @@ export class CreateScaiSendTables1764806400000 implements MigrationInterface {
     await queryRunner.query("CREATE INDEX \"IDX_efd11d58494246b0f692f3b42c\" ON \"scaisend_webhook_endpoints\"  (\"tenant_id\", \"created_at\") ");
   }
 
+  /** Drops the tables, and with them their indexes. */
   async down(queryRunner: QueryRunner): Promise<void> {
-    await queryRunner.query("DROP TABLE \"scaisend_api_keys\"");
-    await queryRunner.query("DROP INDEX \"public\".\"IDX_fc9b0cf4144f9542a4d85b9a3a\"");
-    await queryRunner.query("DROP INDEX \"public\".\"IDX_b5611a7d5247e0b191a94dd2ec\"");
-    await queryRunner.query("DROP TABLE \"scaisend_sender_domains\"");
-    await queryRunner.query("DROP INDEX \"public\".\"IDX_a6fa5b6042a8f9acb4677b0342\"");
-    await queryRunner.query("DROP TABLE \"scaisend_events\"");
-    await queryRunner.query("DROP INDEX \"public\".\"IDX_076500484bb3668da1953d822d\"");
-    await queryRunner.query("DROP INDEX \"public\".\"IDX_d032fc9a1d910884bb4a58984f\"");
-    await queryRunner.query("DROP TABLE \"scaisend_message_recipients\"");
-    await queryRunner.query("DROP INDEX \"public\".\"IDX_9212f9c8d2bbe87bceca5fcb20\"");
-    await queryRunner.query("DROP TABLE \"scaisend_message_status_changes\"");
-    await queryRunner.query("DROP INDEX \"public\".\"IDX_abd04ab6d741e67e74356d879c\"");
-    await queryRunner.query("DROP TABLE \"scaisend_messages\"");
-    await queryRunner.query("DROP INDEX \"public\".\"IDX_9ced682ffd2500f2f6361c8444\"");
-    await queryRunner.query("DROP INDEX \"public\".\"IDX_9fc24f54be46d0220d8f28c900\"");
-    await queryRunner.query("DROP INDEX \"public\".\"IDX_073211e881f847b948382b7c26\"");
-    await queryRunner.query("DROP INDEX \"public\".\"IDX_0308c86737e6d5dd6496d9437f\"");
-    await queryRunner.query("DROP INDEX \"public\".\"IDX_05a93913218f4025105ca4f529\"");
-    await queryRunner.query("DROP TABLE \"scaisend_daily_stats\"");
-    await queryRunner.query("DROP TABLE \"scaisend_suppressions\"");
-    await queryRunner.query("DROP INDEX \"public\".\"IDX_e245a21c5e8324ac54dd6df585\"");
-    await queryRunner.query("DROP INDEX \"public\".\"IDX_8178155e96a7089951fabfe460\"");
-    await queryRunner.query("DROP TABLE \"scaisend_template_versions\"");
-    await queryRunner.query("DROP INDEX \"public\".\"IDX_1fbfb44eede9fd3681e7d8f14c\"");
-    await queryRunner.query("DROP TABLE \"scaisend_templates\"");
-    await queryRunner.query("DROP INDEX \"public\".\"IDX_88689079a1761d06fd1617c427\"");
-    await queryRunner.query("DROP TABLE \"scaisend_tenants\"");
-    await queryRunner.query("DROP TABLE \"scaisend_webhook_deliveries\"");
-    await queryRunner.query("DROP INDEX \"public\".\"IDX_f9ac4789674ab1dea996abf7d5\"");
-    await queryRunner.query("DROP INDEX \"public\".\"IDX_b6ad7f13e4054d0306f7777cd1\"");
-    await queryRunner.query("DROP TABLE \"scaisend_webhook_endpoints\"");
-    await queryRunner.query("DROP INDEX \"public\".\"IDX_efd11d58494246b0f692f3b42c\"");
+    await queryRunner.query(`DROP TABLE "scaisend_webhook_endpoints"`);
+    await queryRunner.query(`DROP TABLE "scaisend_webhook_deliveries"`);
+    await queryRunner.query(`DROP TABLE "scaisend_tenants"`);
+    await queryRunner.query(`DROP TABLE "scaisend_templates"`);
+    await queryRunner.query(`DROP TABLE "scaisend_template_versions"`);
+    await queryRunner.query(`DROP TABLE "scaisend_suppressions"`);
+    await queryRunner.query(`DROP TABLE "scaisend_daily_stats"`);
+    await queryRunner.query(`DROP TABLE "scaisend_messages"`);
+    await queryRunner.query(`DROP TABLE "scaisend_message_status_changes"`);
+    await queryRunner.query(`DROP TABLE "scaisend_message_recipients"`);
+    await queryRunner.query(`DROP TABLE "scaisend_events"`);
+    await queryRunner.query(`DROP TABLE "scaisend_sender_domains"`);
+    await queryRunner.query(`DROP TABLE "scaisend_api_keys"`);
   }
 }
