@@ -2,13 +2,16 @@ import type { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { configureScaiSendApp } from '../lib/index.js';
 
+/** The package version, shown in the OpenAPI document. */
+const SCAISEND_VERSION = '0.1.0';
+
 /** Installs ScaiSend's body parsers and serves the Swagger UI at `/docs` (JSON at `/docs-json`). */
 export function configureSampleApp(app: INestApplication): void {
   configureScaiSendApp(app);
 
   const document = SwaggerModule.createDocument(
     app,
-    new DocumentBuilder().setTitle('ScaiSend').setDescription('SendGrid v3-compatible email API').addBearerAuth().build(),
+    new DocumentBuilder().setTitle('ScaiSend').setDescription('SendGrid v3-compatible email API').setVersion(SCAISEND_VERSION).addBearerAuth().build(),
   );
   SwaggerModule.setup('docs', app, document);
 }
