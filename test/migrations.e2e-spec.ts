@@ -32,7 +32,7 @@ describe('PostgreSQL migrations', () => {
   });
 
   it('revert cleanly', async () => {
-    await dataSource.undoLastMigration();
+    for (let count = 0; count < SCAISEND_MIGRATIONS.length; count++) await dataSource.undoLastMigration();
 
     expect(await scaisendTables()).toEqual([]);
   });

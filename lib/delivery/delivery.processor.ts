@@ -5,6 +5,7 @@ import { DataSource, In } from 'typeorm';
 import type { Clock } from '../common/clock.js';
 import { domainOf } from '../common/email-address.js';
 import { DomainService } from '../domains/domain.service.js';
+import { BatchService } from '../mail/batch.service.js';
 import { EventRecorder, NewEvent, StaleMessageError } from '../events/event-recorder.js';
 import { MessageRecipientEntity } from '../messages/message-recipient.entity.js';
 import { MessageStatusChangeEntity } from '../messages/message-status-change.entity.js';
@@ -38,6 +39,7 @@ export class DeliveryProcessor implements OnApplicationBootstrap, OnApplicationS
     private readonly domains: DomainService,
     private readonly suppressions: SuppressionService,
     private readonly outcomes: DeliveryOutcomeWriter,
+    private readonly batches: BatchService,
     @Inject(MAIL_TRANSPORT) private readonly transport: MailTransport,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(RESOLVED_OPTIONS) private readonly options: ResolvedScaiSendOptions,
@@ -69,6 +71,17 @@ export class DeliveryProcessor implements OnApplicationBootstrap, OnApplicationS
   private async deliver({ messageId, tenantId }: SendJobData): Promise<void> {
     const message = await this.dataSource.getRepository(MessageEntity).findOneBy({ id: messageId, tenantId });
     if (!message || !DELIVERABLE_STATUSES.includes(message.status)) return;
+
+    const batchState = message.batchId ? await this.batches.findState(tenantId, message.batchId) : 'active';
+    if (batchState === 'pause') {
+      // Resuming the batch enqueues its queued messages again.
+      this.logger.debug(`Message ${message.id}: held, its batch is paused`);
+      return;
+    }
+    if (batchState === 'cancel') {
+      await this.recorder.record({ message, events: [], status: 'cancelled', expected: { statuses: DELIVERABLE_STATUSES, attempts: message.attempts } });
+      return;
+    }
 
     const recipients = await this.dataSource.getRepository(MessageRecipientEntity).findBy({ messageId, tenantId, state: 'pending' });
     if (message.sandbox) {

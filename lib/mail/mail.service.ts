@@ -17,6 +17,8 @@ import type { TemplateVersionEntity } from '../templates/template-version.entity
 import { TemplateRenderError, TemplateService, TemplateUnusableError } from '../templates/template.service.js';
 import type { MailSendRequest, Personalization } from './mail-send.types.js';
 import { validateMailSend } from './mail-send.validator.js';
+import { BatchService } from './batch.service.js';
+import { composeContent } from './message-content.js';
 
 /** `send_at` may be at most this far ahead, as in SendGrid. */
 const MAX_SCHEDULE_AHEAD_SECONDS = 72 * 3600;
@@ -38,6 +40,7 @@ export class MailService {
     private readonly domains: DomainService,
     private readonly stats: StatsCounter,
     private readonly queues: ScaiSendQueues,
+    private readonly batches: BatchService,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
@@ -52,6 +55,7 @@ export class MailService {
     const [version] = await Promise.all([
       request.template_id ? this.activeVersion(principal.tenantId, request.template_id) : null,
       sandbox ? undefined : this.checkSenderDomain(principal.tenantId, request.from.email),
+      request.batch_id ? this.checkBatch(principal.tenantId, request.batch_id) : undefined,
     ]);
 
     const messages = request.personalizations.map((personalization, index) => this.buildMessage(principal, request, personalization, index, version, sandbox, now));
@@ -84,6 +88,12 @@ export class MailService {
     }
   }
 
+  private async checkBatch(tenantId: string, batchId: string): Promise<void> {
+    const state = await this.batches.findState(tenantId, batchId);
+    if (state === null) throw new SendException(HttpStatus.BAD_REQUEST, [{ message: `The batch_id ${batchId} does not exist. Create one with POST /v3/mail/batch.`, field: 'batch_id', help: null }]);
+    if (state === 'cancel') throw new SendException(HttpStatus.BAD_REQUEST, [{ message: `The batch ${batchId} is cancelled.`, field: 'batch_id', help: null }]);
+  }
+
   private async checkSenderDomain(tenantId: string, fromEmail: string): Promise<void> {
     if (await this.domains.findVerified(tenantId, domainOf(fromEmail))) return;
     throw new SendException(HttpStatus.FORBIDDEN, [{ message: 'Sender domain not verified', field: 'from.email', help: null }]);
@@ -98,8 +108,8 @@ export class MailService {
     sandbox: boolean,
     now: Date,
   ): MessageEntity {
-    const requestedSubject = personalization.subject ?? request.subject ?? null;
     const rendered = version ? this.render(request.template_id as string, version, personalization, index) : null;
+    const content = composeContent(request, personalization, rendered);
     const sendAtSeconds = personalization.send_at ?? request.send_at;
     const sendAt = sendAtSeconds !== undefined && sendAtSeconds * 1000 > now.getTime() ? new Date(sendAtSeconds * 1000) : null;
 
@@ -112,21 +122,18 @@ export class MailService {
       fromEmail: request.from.email,
       fromName: request.from.name ?? null,
       replyTo: request.reply_to ? [request.reply_to] : (request.reply_to_list ?? []),
-      subject: rendered?.subject || requestedSubject,
+      subject: content.subject,
       to: personalization.to,
       cc: personalization.cc ?? [],
       bcc: personalization.bcc ?? [],
       templateId: request.template_id ?? null,
-      content: {
-        subject: rendered?.subject || requestedSubject,
-        html: rendered ? rendered.html : (request.content?.find((part) => part.type === 'text/html')?.value ?? null),
-        text: rendered ? rendered.text : (request.content?.find((part) => part.type === 'text/plain')?.value ?? null),
-        attachments: request.attachments ?? [],
-      },
+      content: { ...content, attachments: request.attachments ?? [] },
       headers: { ...request.headers, ...personalization.headers },
       categories: request.categories ?? [],
       customArgs: { ...request.custom_args, ...personalization.custom_args },
       batchId: request.batch_id ?? null,
+      asm: request.asm ?? null,
+      ipPoolName: request.ip_pool_name ?? null,
       sendAt,
       mailSettings: request.mail_settings ?? {},
       trackingSettings: request.tracking_settings ?? {},

@@ -1,8 +1,8 @@
-import { Get, Param, Query } from '@nestjs/common';
+import { Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiOperation } from '@nestjs/swagger';
 import { CurrentPrincipal } from '../common/principal.decorator.js';
 import type { Principal } from '../common/principal.js';
-import { AcceptsApiKeys } from '../common/require-permissions.decorator.js';
+import { AcceptsApiKeys, RequirePermissions } from '../common/require-permissions.decorator.js';
 import { ScaiSendController } from '../common/scaisend-controller.decorator.js';
 import { ListMessagesQueryDto, toMessageDetail, toMessageSummary } from './message.dto.js';
 import { MessageService } from './message.service.js';
@@ -32,6 +32,22 @@ export class MessageController {
       pageSize,
     });
     return { messages: messages.map(toMessageSummary), total, page, page_size: pageSize, total_pages: Math.ceil(total / pageSize) };
+  }
+
+  @Post(':id/cancel')
+  @HttpCode(200)
+  @RequirePermissions('mail.cancel')
+  @ApiOperation({ summary: 'Cancel a queued or scheduled message; 409 once its delivery began' })
+  async cancel(@CurrentPrincipal() principal: Principal, @Param('id') id: string) {
+    return toMessageSummary(await this.messages.cancel(principal.tenantId, id));
+  }
+
+  @Post(':id/retry')
+  @HttpCode(200)
+  @RequirePermissions('mail.send')
+  @ApiOperation({ summary: 'Queue a failed message again for its recipients without an outcome' })
+  async retry(@CurrentPrincipal() principal: Principal, @Param('id') id: string) {
+    return toMessageSummary(await this.messages.retry(principal.tenantId, id));
   }
 
   @Get(':id')

@@ -1,6 +1,6 @@
 import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 import { JsonColumn, TenantColumn, TimestampColumn } from '../common/columns.js';
-import type { Attachment, EmailAddress, MailSettings, TrackingSettings } from '../mail/mail-send.types.js';
+import type { Asm, Attachment, EmailAddress, MailSettings, TrackingSettings } from '../mail/mail-send.types.js';
 import type { MessageStatus } from './message-status.js';
 
 /** The content of a message, rendered when the request is accepted. */
@@ -80,6 +80,14 @@ export class MessageEntity {
 
   @TimestampColumn({ name: 'send_at', nullable: true })
   sendAt!: Date | null;
+
+  /** Unsubscribe group of the send, kept for unsubscribe handling. */
+  @JsonColumn({ nullable: true })
+  asm!: Asm | null;
+
+  /** Accepted and kept; ScaiSend sends from the host's addresses whatever the pool. */
+  @Column({ name: 'ip_pool_name', type: 'varchar', length: 64, nullable: true })
+  ipPoolName!: string | null;
 
   @JsonColumn({ name: 'mail_settings' })
   mailSettings!: MailSettings;

@@ -1,7 +1,11 @@
-import { Injectable } from '@nestjs/common';
+import { HttpStatus, Inject, Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Brackets, Repository } from 'typeorm';
-import { notFound } from '../common/errors.js';
+import type { Clock } from '../common/clock.js';
+import { ApiException, notFound } from '../common/errors.js';
+import { EventRecorder, StaleMessageError } from '../events/event-recorder.js';
+import { CLOCK } from '../module/tokens.js';
+import { ScaiSendQueues } from '../queues/scaisend-queues.js';
 import { EventEntity } from '../events/event.entity.js';
 import { MessageRecipientEntity } from './message-recipient.entity.js';
 import { MessageEntity } from './message.entity.js';
@@ -20,13 +24,65 @@ export interface MessageQuery {
   pageSize: number;
 }
 
-/** Reads messages and their timelines, always within one tenant. */
+/** Reads messages and their timelines, and cancels or retries messages, always within one tenant. */
 @Injectable()
 export class MessageService {
   constructor(
     @InjectRepository(MessageEntity) private readonly messages: Repository<MessageEntity>,
     @InjectRepository(EventEntity) private readonly events: Repository<EventEntity>,
+    @InjectRepository(MessageRecipientEntity) private readonly recipients: Repository<MessageRecipientEntity>,
+    private readonly recorder: EventRecorder,
+    private readonly queues: ScaiSendQueues,
+    @Inject(CLOCK) private readonly clock: Clock,
   ) {}
+
+  /** Cancels a queued or scheduled message; any other status is a 409. */
+  async cancel(tenantId: string, id: string): Promise<MessageEntity> {
+    const message = await this.find(tenantId, id);
+    try {
+      await this.recorder.record({ message, events: [], status: 'cancelled', expected: { statuses: ['queued'] } });
+    } catch (error) {
+      if (!(error instanceof StaleMessageError)) throw error;
+      throw new ApiException(HttpStatus.CONFLICT, `Message ${id} is ${(await this.find(tenantId, id)).status}; only queued messages can be cancelled`);
+    }
+    message.status = 'cancelled';
+    return message;
+  }
+
+  /**
+   * Queues a failed message again for its recipients that have no outcome yet. A message that
+   * failed because its SMTP outcome is unknown may then reach its recipients twice: retrying it
+   * is the caller's decision.
+   */
+  async retry(tenantId: string, id: string): Promise<MessageEntity> {
+    const message = await this.find(tenantId, id);
+    if (message.status !== 'failed') {
+      throw new ApiException(HttpStatus.CONFLICT, `Message ${id} is ${message.status}; only failed messages can be retried`);
+    }
+    if (!(await this.recipients.existsBy({ tenantId, messageId: id, state: 'pending' }))) {
+      throw new ApiException(HttpStatus.CONFLICT, `Message ${id} has no recipient left to send to`);
+    }
+
+    const now = this.clock.now();
+    await this.recorder.record({
+      message,
+      events: [],
+      status: 'queued',
+      expected: { statuses: ['failed'], attempts: message.attempts },
+      fields: { errorMessage: null, leaseTakenAt: null, nextAttemptAt: now },
+    });
+    // A job of its own: the message's earlier job may still be waiting (a scheduled send) under
+    // the attempt's id, and the lease keeps the two from sending twice.
+    await this.queues.addSends([{ id, tenantId, attempts: message.attempts, jobId: `${id}.retry.${now.getTime()}` }]);
+    message.status = 'queued';
+    return message;
+  }
+
+  private async find(tenantId: string, id: string): Promise<MessageEntity> {
+    const message = await this.messages.findOneBy({ tenantId, id });
+    if (!message) throw notFound('Message');
+    return message;
+  }
 
   async list(tenantId: string, query: MessageQuery): Promise<{ messages: MessageEntity[]; total: number }> {
     const builder = this.messages.createQueryBuilder('message').where('message.tenantId = :tenantId', { tenantId });
@@ -62,8 +118,7 @@ export class MessageService {
   }
 
   async get(tenantId: string, id: string): Promise<{ message: MessageEntity; events: EventEntity[] }> {
-    const message = await this.messages.findOneBy({ tenantId, id });
-    if (!message) throw notFound('Message');
+    const message = await this.find(tenantId, id);
     const events = await this.events.find({ where: { tenantId, messageId: id }, order: { occurredAt: 'ASC', id: 'ASC' } });
     return { message, events };
   }

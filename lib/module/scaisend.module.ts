@@ -16,6 +16,8 @@ import { DomainService } from '../domains/domain.service.js';
 import { EventRecorder } from '../events/event-recorder.js';
 import { HealthController } from '../health/health.controller.js';
 import { MailController } from '../mail/mail.controller.js';
+import { BatchController, ScheduledSendController } from '../mail/batch.controller.js';
+import { BatchService } from '../mail/batch.service.js';
 import { MailService } from '../mail/mail.service.js';
 import { MessageController } from '../messages/message.controller.js';
 import { MessageService } from '../messages/message.service.js';
@@ -61,6 +63,7 @@ const providers: Provider[] = [
   DomainService,
   TemplateService,
   MailService,
+  BatchService,
   MessageService,
   EventRecorder,
   StatsCounter,
@@ -90,7 +93,7 @@ const providers: Provider[] = [
  */
 @Module({
   imports: [TypeOrmModule.forFeature(SCAISEND_ENTITIES)],
-  controllers: [ApiKeyController, DomainController, TemplateController, MailController, MessageController, StatsController, WebhookController, HealthController],
+  controllers: [ApiKeyController, DomainController, TemplateController, MailController, BatchController, ScheduledSendController, MessageController, StatsController, WebhookController, HealthController],
   providers,
   exports: [MailService, EventRecorder, RESOLVED_OPTIONS],
 })

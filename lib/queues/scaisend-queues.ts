@@ -54,15 +54,15 @@ export class ScaiSendQueues implements BeforeApplicationShutdown, OnApplicationS
   }
 
   /**
-   * Adds one delivery job per message. The job id names the message and its attempt, so adding
-   * a job that exists changes nothing.
+   * Adds one delivery job per message. The job id names the message and its attempt unless one
+   * is given, so adding a job that exists changes nothing.
    */
-  async addSends(messages: Array<{ id: string; tenantId: string; attempts: number; delayMs?: number }>): Promise<void> {
+  async addSends(messages: Array<{ id: string; tenantId: string; attempts: number; delayMs?: number; jobId?: string }>): Promise<void> {
     await this.send.addBulk(
       messages.map((message) => ({
         name: 'send',
         data: { messageId: message.id, tenantId: message.tenantId },
-        opts: { jobId: sendJobId(message.id, message.attempts), delay: Math.max(0, message.delayMs ?? 0) },
+        opts: { jobId: message.jobId ?? sendJobId(message.id, message.attempts), delay: Math.max(0, message.delayMs ?? 0) },
       })),
     );
   }
