@@ -1,4 +1,5 @@
-import { Body, HttpCode, Post } from '@nestjs/common';
+import { Body, HttpCode, Post, Res } from '@nestjs/common';
+import type { Response } from 'express';
 import { ApiAcceptedResponse, ApiBody, ApiOperation } from '@nestjs/swagger';
 import { CurrentPrincipal } from '../common/principal.decorator.js';
 import type { Principal } from '../common/principal.js';
@@ -17,7 +18,10 @@ export class MailController {
   @ApiOperation({ summary: 'Send mail (SendGrid v3 body); 202 once every message is stored and queued' })
   @ApiBody({ description: 'SendGrid v3 mail send body', schema: { type: 'object' } })
   @ApiAcceptedResponse({ description: '`{message_id}` for one personalization, `{message_ids}` for several' })
-  send(@CurrentPrincipal() principal: Principal, @Body() body: unknown): Promise<SendResponse> {
-    return this.mail.send(principal, body);
+  async send(@CurrentPrincipal() principal: Principal, @Body() body: unknown, @Res({ passthrough: true }) response: Response): Promise<SendResponse> {
+    const sent = await this.mail.send(principal, body);
+    // SendGrid answers with an empty body and the id in X-Message-Id; clients read either.
+    response.setHeader('X-Message-Id', 'message_id' in sent ? sent.message_id : sent.message_ids.join(','));
+    return sent;
   }
 }
