@@ -142,6 +142,28 @@ describe('buildMime', () => {
     expect(built.raw.toString('latin1')).toMatch(/^[\x00-\x7f]*$/);
   });
 
+  it('leaves out user headers that the builder writes', async () => {
+    const built = await buildMime(message({ headers: { subject: 'Injected', Bcc: 'eve@example.net', 'X-Campaign': 'spring' } }));
+    const text = built.raw.toString();
+
+    expect(text.match(/^subject:/gim)).toHaveLength(1);
+    expect(built.headers['subject']).toBe('Your receipt');
+    expect(text).not.toContain('eve@example.net');
+  });
+
+  it('writes user header names as given', async () => {
+    const built = await buildMime(message({ headers: { 'X-SMTPAPI': '{}', 'list-id': '<orders.example.test>' } }));
+
+    expect(built.raw.toString()).toContain('\r\nX-SMTPAPI: {}\r\n');
+    expect(built.raw.toString()).toContain('\r\nlist-id: <orders.example.test>\r\n');
+  });
+
+  it('rejects a user header it cannot fold', async () => {
+    const headers = { 'List-Unsubscribe': `<https://mail.example.test/${'u'.repeat(1200)}>` };
+
+    await expect(buildMime(message({ headers }))).rejects.toThrow('The header List-Unsubscribe cannot be written');
+  });
+
   it('leaves the message unsigned without a key', async () => {
     const built = await buildMime(message());
 
@@ -189,6 +211,14 @@ describe('buildMime DKIM', () => {
     const signedFields = (built.headers['dkim-signature'] ?? '').replace(/\s+/g, '');
 
     expect(signedFields).toContain('h=from:to:subject:date:message-id:mime-version:content-type:list-unsubscribe:list-unsubscribe-post');
+    expect(verification.results[0]?.status.result).toBe('pass');
+  });
+
+  it('signs a lowercase list-unsubscribe header', async () => {
+    const built = await buildMime(message({ headers: { 'list-unsubscribe': '<https://mail.example.test/u/abc>' } }), signingKey);
+    const verification = await dkimVerify(built.raw, { resolver: dkimTxtResolver });
+
+    expect((built.headers['dkim-signature'] ?? '').replace(/\s+/g, '')).toContain(':list-unsubscribe');
     expect(verification.results[0]?.status.result).toBe('pass');
   });
 

@@ -3,6 +3,8 @@ import { domainToASCII } from 'node:url';
 import DKIM from 'nodemailer/lib/dkim';
 import MailComposer from 'nodemailer/lib/mail-composer';
 import { htmlToText } from '../common/html-to-text.js';
+import { formatAddressField, formatUnstructuredField, formatUserHeader, MAX_LINE_OCTETS } from './header-encoding.js';
+import { assertLineLimits } from './mime-lines.js';
 
 /** DKIM key of a sender domain, as published at `<keySelector>._domainkey.<domainName>`. */
 export interface DkimSigningKey {
@@ -31,7 +33,10 @@ export interface OutgoingMessage {
   subject: string;
   html?: string;
   text?: string;
-  /** User headers, already validated. A standard header built here replaces a user header of the same name. */
+  /**
+   * User headers, already validated (see `formatUserHeader`). A user header named like a field the
+   * builder writes, such as Subject, is left out, and so is one with a blank value.
+   */
   headers: Record<string, string>;
   date: Date;
   /** Files in strict base64; inline ones carry a `contentId` that the HTML references as `cid:`. */
@@ -52,7 +57,10 @@ export interface MailAttachment {
 export interface BuiltMime {
   /** Whole message with CRLF line ends, DKIM-signed when a key was given. */
   raw: Buffer;
-  /** SMTP envelope: the sender and every to, cc and bcc address once. */
+  /**
+   * SMTP envelope: the sender and every to, cc and bcc address once, spelled as given.
+   * `SmtpDelivery` converts internationalised domains to A-labels when it sends.
+   */
   envelope: { from: string; to: string[] };
   /** Top-level headers by lowercase name, values unfolded and still MIME-encoded. */
   headers: Record<string, string>;
@@ -75,14 +83,35 @@ const DKIM_SIGNED_HEADERS = [
 
 const SCAISEND_ID_HEADER = 'X-ScaiSend-Message-Id';
 
+/** Top-level fields (lowercase) written by the builder, which a user header of the same name never repeats. */
+const BUILT_HEADER_NAMES: ReadonlySet<string> = new Set([
+  'from',
+  'to',
+  'cc',
+  'bcc',
+  'reply-to',
+  'subject',
+  'message-id',
+  'date',
+  'mime-version',
+  'content-type',
+  'content-transfer-encoding',
+  SCAISEND_ID_HEADER.toLowerCase(),
+]);
+
 /**
  * Builds the RFC 5322 message for `message` and signs it with rsa-sha256, relaxed/relaxed, when
  * `dkim` is given. A message with only HTML also gets a text part derived from the HTML.
+ *
+ * Header fields are encoded and folded before signing. Every line then ends with CRLF and is at
+ * most 998 octets long, so a relay has nothing to rewrap. It throws when that cannot hold, such
+ * as for a user header that `formatUserHeader` rejects.
  */
 export async function buildMime(message: OutgoingMessage, dkim?: DkimSigningKey): Promise<BuiltMime> {
   const messageIdHeader = `<${message.messageId}@${senderDomain(message.from.email)}>`;
   const unsigned = await composeMessage(message, messageIdHeader);
   const raw = dkim ? await signMessage(unsigned, dkim) : unsigned;
+  assertLineLimits(raw);
 
   return {
     raw,
@@ -95,15 +124,12 @@ export async function buildMime(message: OutgoingMessage, dkim?: DkimSigningKey)
 async function composeMessage(message: OutgoingMessage, messageIdHeader: string): Promise<Buffer> {
   const text = message.text ?? (message.html !== undefined ? htmlToText(message.html) : undefined);
 
+  // nodemailer builds the MIME structure with Message-ID, Date, MIME-Version and Content-Type.
+  // The other top-level fields are written here, because nodemailer folds only at 76 columns and
+  // leaves a run without whitespace on one line of any length.
   const composer = new MailComposer({
-    from: toComposerAddress(message.from),
-    to: message.to.map(toComposerAddress),
-    cc: message.cc.map(toComposerAddress),
-    replyTo: message.replyTo?.length ? message.replyTo.map(toComposerAddress) : undefined,
-    subject: message.subject,
     text,
     html: message.html,
-    headers: message.headers,
     messageId: messageIdHeader,
     date: message.date,
     attachments: message.attachments?.map((attachment) => ({
@@ -115,13 +141,36 @@ async function composeMessage(message: OutgoingMessage, messageIdHeader: string)
       cid: attachment.contentId,
     })),
     newline: 'win',
-    // nodemailer capitalizes each word of a header name, which would spell it X-Scaisend-Message-Id.
-    normalizeHeaderKey: (key) => (key.toLowerCase() === SCAISEND_ID_HEADER.toLowerCase() ? SCAISEND_ID_HEADER : key),
   });
+  const structure = await composer.compile().build();
 
-  const root = composer.compile();
-  root.setHeader(SCAISEND_ID_HEADER, message.messageId);
-  return root.build();
+  return Buffer.concat([Buffer.from(`${headerFields(message).join('\r\n')}\r\n`), structure]);
+}
+
+/** Writes From, To, Cc, Reply-To, Subject, the user headers and the ScaiSend id, each folded. */
+function headerFields(message: OutgoingMessage): string[] {
+  const fields = [formatAddressField('From', [message.from])];
+  if (message.to.length > 0) fields.push(formatAddressField('To', message.to));
+  if (message.cc.length > 0) fields.push(formatAddressField('Cc', message.cc));
+  if (message.replyTo?.length) fields.push(formatAddressField('Reply-To', message.replyTo));
+  if (message.subject.trim() !== '') fields.push(unstructuredField('Subject', message.subject));
+
+  for (const [name, value] of Object.entries(message.headers)) {
+    if (BUILT_HEADER_NAMES.has(name.toLowerCase()) || value.trim() === '') continue;
+
+    const result = formatUserHeader(name, value);
+    if ('problem' in result) throw new Error(`The header ${name} cannot be written: ${result.problem}`);
+    fields.push(result.field);
+  }
+
+  fields.push(`${SCAISEND_ID_HEADER}: ${message.messageId}`);
+  return fields;
+}
+
+function unstructuredField(name: string, value: string): string {
+  const field = formatUnstructuredField(name, value);
+  if (field === null) throw new Error(`The header ${name} cannot be folded into lines of ${MAX_LINE_OCTETS} octets`);
+  return field;
 }
 
 async function signMessage(unsigned: Buffer, key: DkimSigningKey): Promise<Buffer> {
@@ -144,10 +193,6 @@ async function readAll(stream: Readable): Promise<Buffer> {
   const chunks: Buffer[] = [];
   for await (const chunk of stream) chunks.push(chunk as Buffer);
   return Buffer.concat(chunks);
-}
-
-function toComposerAddress(address: MailAddress): { name: string; address: string } {
-  return { name: address.name ?? '', address: address.email };
 }
 
 function senderDomain(email: string): string {

@@ -1,3 +1,5 @@
+import type { AddressInfo } from 'node:net';
+import { SMTPServer } from 'smtp-server';
 import { createDnsResolver } from '../common/dns-resolver.js';
 import type { DnsResolver, MxRecord } from '../common/dns-resolver.js';
 import { SmtpSink } from '../../test/support/smtp-sink.js';
@@ -34,6 +36,40 @@ function memoryResolver(zone: { mx?: Record<string, MxRecord[]>; a?: Record<stri
     resolveMx: (name) => lookup(zone.mx, name),
     resolve4: (name) => lookup(zone.a, name),
     resolve6: (name) => lookup(zone.aaaa, name),
+  };
+}
+
+interface RecordingServer {
+  port: number;
+  /** MAIL FROM and RCPT TO lines as the client sent them; smtp-server reports decoded addresses elsewhere. */
+  envelopeCommands: string[];
+  stop: () => Promise<void>;
+}
+
+/** Starts a real SMTP server on 127.0.0.1 that records envelope commands and can leave SMTPUTF8 out of EHLO. */
+async function startRecordingServer(options: { offerSmtpUtf8: boolean }): Promise<RecordingServer> {
+  const envelopeCommands: string[] = [];
+  const server = new SMTPServer({
+    secure: false,
+    disabledCommands: ['STARTTLS'],
+    authOptional: true,
+    hideSMTPUTF8: !options.offerSmtpUtf8,
+    logger: {
+      debug: (entry: { tnx?: string }, _prefix: string, line: unknown) => {
+        if (entry.tnx === 'command' && /^(MAIL FROM|RCPT TO):/i.test(String(line))) envelopeCommands.push(String(line));
+      },
+    },
+    onData: (stream, _session, callback) => {
+      stream.on('end', () => callback(null));
+      stream.resume();
+    },
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+
+  return {
+    port: (server.server.address() as AddressInfo).port,
+    envelopeCommands,
+    stop: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }
 
@@ -145,6 +181,70 @@ describe('SmtpDelivery relay', () => {
       await refused.close();
     }
   });
+
+  it('sends a non-ASCII local part over SMTPUTF8', async () => {
+    const result = await delivery.send(RAW, { from: 'bounce@example.test', to: ['用户@example.org', 'alice@example.org'] });
+    const [received] = await sink.waitForMessages(1);
+
+    expect(result.recipients.map((recipient) => [recipient.email, recipient.accepted, recipient.code])).toEqual([
+      ['用户@example.org', true, 250],
+      ['alice@example.org', true, 250],
+    ]);
+    expect(received?.to).toEqual(['用户@example.org', 'alice@example.org']);
+  });
+
+  it('throws SmtpConnectionError when an SMTPUTF8 session is refused', async () => {
+    const refused = new SmtpDelivery({ relayUrl: `smtp://127.0.0.1:${await closedPort()}`, resolver: memoryResolver({}) });
+
+    try {
+      const sending = refused.send(RAW, { from: 'bounce@example.test', to: ['用户@example.org'] });
+
+      await expect(sending).rejects.toBeInstanceOf(SmtpConnectionError);
+      await expect(sending).rejects.toMatchObject({ code: 'ECONNREFUSED' });
+    } finally {
+      await refused.close();
+    }
+  });
+});
+
+describe('SmtpDelivery relay without SMTPUTF8', () => {
+  let server: RecordingServer;
+  let delivery: SmtpDelivery;
+
+  beforeAll(async () => {
+    server = await startRecordingServer({ offerSmtpUtf8: false });
+    delivery = new SmtpDelivery({ relayUrl: `smtp://127.0.0.1:${server.port}`, resolver: memoryResolver({}) });
+  });
+
+  beforeEach(() => {
+    server.envelopeCommands.length = 0;
+  });
+
+  afterAll(async () => {
+    await delivery.close();
+    await server.stop();
+  });
+
+  it('fails a non-ASCII local part and sends the rest', async () => {
+    const result = await delivery.send(RAW, { from: 'bounce@example.test', to: ['用户@example.org', 'alice@example.org'] });
+
+    expect(result.mxHost).toBe('127.0.0.1');
+    expect(result.recipients[0]).toMatchObject({ email: '用户@example.org', accepted: false, code: 553, enhancedStatus: '5.6.7' });
+    expect(result.recipients[0]?.response).toMatch(/does not offer SMTPUTF8/);
+    expect(result.recipients[1]).toMatchObject({ email: 'alice@example.org', accepted: true, code: 250 });
+    expect(server.envelopeCommands).toEqual(['MAIL FROM:<bounce@example.test>', 'RCPT TO:<alice@example.org>']);
+  });
+
+  it('fails every recipient when the sender needs SMTPUTF8', async () => {
+    const result = await delivery.send(RAW, { from: 'rücklauf.用户@example.test', to: ['alice@example.org', 'bob@example.org'] });
+
+    expect(result.recipients.map((recipient) => [recipient.email, recipient.code, recipient.enhancedStatus])).toEqual([
+      ['alice@example.org', 553, '5.6.7'],
+      ['bob@example.org', 553, '5.6.7'],
+    ]);
+    expect(result.recipients[0]?.response).toMatch(/^553 5\.6\.7 The sender address has a non-ASCII local part/);
+    expect(server.envelopeCommands).toEqual([]);
+  });
 });
 
 describe('SmtpDelivery relay authentication', () => {
@@ -155,6 +255,31 @@ describe('SmtpDelivery relay authentication', () => {
   });
 
   afterAll(() => sink.stop());
+
+  it('logs in for an SMTPUTF8 session', async () => {
+    const delivery = new SmtpDelivery({ relayUrl: `smtp://relay:s3cret@127.0.0.1:${sink.port}`, resolver: memoryResolver({}) });
+
+    try {
+      const result = await delivery.send(RAW, { from: 'bounce@example.test', to: ['用户@example.org'] });
+
+      expect(result.recipients[0]).toMatchObject({ email: '用户@example.org', accepted: true });
+    } finally {
+      await delivery.close();
+    }
+  });
+
+  it('throws SmtpConnectionError on bad credentials for an SMTPUTF8 session', async () => {
+    const delivery = new SmtpDelivery({ relayUrl: `smtp://relay:wrong@127.0.0.1:${sink.port}`, resolver: memoryResolver({}) });
+
+    try {
+      const sending = delivery.send(RAW, { from: 'bounce@example.test', to: ['用户@example.org'] });
+
+      await expect(sending).rejects.toBeInstanceOf(SmtpConnectionError);
+      await expect(sending).rejects.toMatchObject({ code: 'EAUTH' });
+    } finally {
+      await delivery.close();
+    }
+  });
 
   it('logs in with URL credentials', async () => {
     const delivery = new SmtpDelivery({ relayUrl: `smtp://relay:s3cret@127.0.0.1:${sink.port}`, resolver: memoryResolver({}) });
@@ -327,6 +452,50 @@ describe('SmtpDelivery direct MX', () => {
 
     await expect(sending).rejects.toBeInstanceOf(SmtpConnectionError);
     await expect(sending).rejects.toMatchObject({ code: 'ECONNREFUSED' });
+  });
+
+  it('sends IDN domains as A-labels', async () => {
+    const server = await startRecordingServer({ offerSmtpUtf8: true });
+    dns.setMx('xn--bcher-kva.example', [{ exchange: 'mx.xn--bcher-kva.example', priority: 10 }]);
+    dns.setA('mx.xn--bcher-kva.example', ['127.0.0.1']);
+
+    try {
+      const result = await mxDelivery(server.port).send(RAW, { from: 'bounce@bücher.example', to: ['user@bücher.example'] });
+
+      expect(result.mxHost).toBe('mx.xn--bcher-kva.example');
+      expect(result.recipients[0]).toMatchObject({ email: 'user@bücher.example', accepted: true, code: 250 });
+      expect(server.envelopeCommands).toEqual(['MAIL FROM:<bounce@xn--bcher-kva.example>', 'RCPT TO:<user@xn--bcher-kva.example>']);
+    } finally {
+      await server.stop();
+    }
+  });
+
+  it('sends a non-ASCII local part to an MX with SMTPUTF8', async () => {
+    dns.setMx('example.org', [{ exchange: 'mx.example.org', priority: 10 }]);
+    dns.setA('mx.example.org', ['127.0.0.1']);
+
+    const result = await mxDelivery(sink.port).send(RAW, { from: 'bounce@example.test', to: ['用户@example.org'] });
+
+    expect(result.recipients[0]).toMatchObject({ email: '用户@example.org', accepted: true, code: 250 });
+  });
+
+  it('fails a non-ASCII local part at an MX without SMTPUTF8', async () => {
+    const server = await startRecordingServer({ offerSmtpUtf8: false });
+    dns.setMx('example.org', [{ exchange: 'mx.example.org', priority: 10 }]);
+    dns.setA('mx.example.org', ['127.0.0.1']);
+
+    try {
+      const result = await mxDelivery(server.port).send(RAW, { from: 'bounce@example.test', to: ['用户@example.org', 'alice@example.org'] });
+
+      expect(result.mxHost).toBe('mx.example.org');
+      expect(result.recipients.map((recipient) => [recipient.email, recipient.accepted, recipient.code, recipient.enhancedStatus])).toEqual([
+        ['用户@example.org', false, 553, '5.6.7'],
+        ['alice@example.org', true, 250, null],
+      ]);
+      expect(server.envelopeCommands).toEqual(['MAIL FROM:<bounce@example.test>', 'RCPT TO:<alice@example.org>']);
+    } finally {
+      await server.stop();
+    }
   });
 
   it('keeps reachable domains when another is unreachable', async () => {

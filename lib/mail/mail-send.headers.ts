@@ -1,3 +1,4 @@
+import { formatUserHeader } from '../delivery/header-encoding.js';
 import { childPath, hasLineBreak, isJsonObject } from './mail-send.checks.js';
 import type { FieldErrorList } from './mail-send.errors.js';
 
@@ -44,7 +45,8 @@ export function isValidHeaderName(name: string): boolean {
 
 /**
  * Checks a `headers` object (top level or per personalization): each name valid and not
- * reserved, each value a string without CR or LF. Errors name the path `<field>.<header name>`.
+ * reserved, each value a string without CR or LF that {@link checkHeaderFitsLines} accepts.
+ * Errors name the path `<field>.<header name>`.
  */
 export function checkHeaders(value: unknown, field: string, errors: FieldErrorList): void {
   if (value === undefined) {
@@ -61,8 +63,26 @@ export function checkHeaders(value: unknown, field: string, errors: FieldErrorLi
   }
 }
 
+/**
+ * Checks that the message builder can write header `name` in lines of at most 998 octets
+ * (RFC 5322 section 2.1.1), and reports why not at `field`.
+ *
+ * An unstructured header, such as `X-Token`, is folded at whitespace and RFC 2047-encoded when a
+ * run without whitespace is too long, so only a name of more than 997 characters fails. A
+ * structured header (`STRUCTURED_HEADER_NAMES` of the builder, such as `List-Unsubscribe` or
+ * `References`) can be neither encoded nor folded inside a run. It fails when its value has
+ * non-ASCII or control characters, or a run without whitespace longer than 997 octets.
+ */
+export function checkHeaderFitsLines(name: string, value: string, field: string, errors: FieldErrorList): void {
+  const result = formatUserHeader(name, value);
+  if ('problem' in result) {
+    errors.add(field, result.problem);
+  }
+}
+
 function checkHeader(name: string, value: unknown, field: string, errors: FieldErrorList): void {
   const quotedName = JSON.stringify(name);
+  let nameValid = false;
 
   if (hasLineBreak(name)) {
     errors.add(field, `The header name ${quotedName} cannot contain line breaks (CR or LF).`);
@@ -73,11 +93,15 @@ function checkHeader(name: string, value: unknown, field: string, errors: FieldE
     );
   } else if (RESERVED_HEADER_NAMES.has(name.toLowerCase())) {
     errors.add(field, `The header ${name} is reserved and cannot be set through headers.`);
+  } else {
+    nameValid = true;
   }
 
   if (typeof value !== 'string') {
     errors.add(field, `The value of header ${quotedName} must be a string.`);
   } else if (hasLineBreak(value)) {
     errors.add(field, `The value of header ${quotedName} cannot contain line breaks (CR or LF).`);
+  } else if (nameValid) {
+    checkHeaderFitsLines(name, value, field, errors);
   }
 }

@@ -1,0 +1,57 @@
+import type SMTPConnection from 'nodemailer/lib/smtp-connection';
+import { connectionError, type SmtpConnectionError } from './smtp-connection-error.js';
+import type { SmtpAddress } from './smtp-envelope.js';
+import { acceptedRecipients, asTransactionFailure, failedRecipients, type RecipientResult } from './smtp-replies.js';
+
+/** Results for the recipients of one domain or relay session, with the session that produced them. */
+export interface DomainOutcome {
+  recipients: RecipientResult[];
+  session?: { mxHost: string; tls: boolean; response: string };
+  connectionError?: SmtpConnectionError;
+}
+
+/** Sends `raw` to `recipients` on an open session and quits, whatever the outcome. */
+export function transact(connection: SMTPConnection, mxHost: string, from: SmtpAddress, recipients: SmtpAddress[], raw: Buffer): Promise<DomainOutcome> {
+  const wire = { from: from.address, to: recipients.map((recipient) => recipient.address) };
+
+  return new Promise((resolve) => {
+    connection.send(wire, raw, (error, info) => {
+      const tls = connection.secure;
+      connection.quit();
+
+      if (!error) {
+        resolve({ session: { mxHost, tls, response: info.response }, recipients: acceptedRecipients(recipients, info) });
+        return;
+      }
+
+      const failure = asTransactionFailure(error);
+      if (!failure) {
+        resolve(unreachableOutcome(recipients.map((recipient) => recipient.email), connectionError(`Session with ${mxHost} failed`, error)));
+        return;
+      }
+      const response = failure.response ?? failure.message;
+      resolve({ session: { mxHost, tls, response }, recipients: failedRecipients(recipients, failure) });
+    });
+  });
+}
+
+/** Authenticates an open session with the user and password of a relay URL. */
+export function logIn(connection: SMTPConnection, auth: { user: string; pass: string }): Promise<void> {
+  return new Promise((resolve, reject) => {
+    connection.login(auth, (error) => (error ? reject(error) : resolve()));
+  });
+}
+
+/** Marks every recipient unreached, with no reply code, so the message is deferred. */
+export function unreachableOutcome(recipients: string[], error: SmtpConnectionError): DomainOutcome {
+  return {
+    recipients: recipients.map((email) => ({ email, accepted: false, code: null, enhancedStatus: null, response: error.message })),
+    connectionError: error,
+  };
+}
+
+/** Orders results as the envelope lists the recipients. */
+export function inEnvelopeOrder(recipients: SmtpAddress[], results: RecipientResult[]): RecipientResult[] {
+  const byEmail = new Map(results.map((result) => [result.email, result]));
+  return recipients.flatMap((recipient) => byEmail.get(recipient.email) ?? []);
+}
