@@ -6,8 +6,9 @@ const CONTENT_REQUIRED =
   'content block. We typically suggest both text/plain and text/html blocks are included, but only one block is required.';
 
 /**
- * Checks `content`. It is required without a template and rejected with one, because the
- * template supplies the body. Each block needs a type and a value, each type appears once,
+ * Checks `content`. It is required without a template. With a template it is allowed here,
+ * because a legacy template wraps it; the send path rejects it for dynamic templates, which
+ * supply the body themselves. Each block needs a type and a value, each type appears once,
  * and `text/plain` comes before `text/html`.
  */
 export function checkContent(value: unknown, hasTemplate: boolean, errors: FieldErrorList): void {
@@ -25,16 +26,11 @@ export function checkContent(value: unknown, hasTemplate: boolean, errors: Field
     return;
   }
 
-  // An empty array carries no body, so it does not conflict with a template.
   if (value.length === 0) {
     if (!hasTemplate) {
       errors.add(field, CONTENT_REQUIRED);
     }
     return;
-  }
-
-  if (hasTemplate) {
-    errors.add(field, 'The content parameter cannot be used with template_id, because the template supplies the content.');
   }
 
   const types = value.map((block: unknown, index) => checkContentBlock(block, childPath(field, index), errors));

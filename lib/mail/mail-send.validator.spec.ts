@@ -98,6 +98,7 @@ const FULL_EXAMPLE_BODY: JsonObject = {
 };
 
 const VALID_CASES: ValidationCase[] = [
+  { name: 'content with template_id, checked against the template later', body: validBody({ template_id: 'd-1234' }), ok: true },
   { name: 'minimal plain send', body: validBody(), ok: true },
   {
     name: 'template send without subject',
@@ -256,7 +257,6 @@ const INVALID_CASES: ValidationCase[] = [
   { name: 'null character in a custom_args key', body: validBody({ custom_args: { 'a\u0000': 'b' } }), ok: false, fields: ['custom_args.a\u0000'] },
   { name: 'content missing', body: validBody({ content: undefined }), ok: false, fields: ['content'] },
   { name: 'content empty', body: validBody({ content: [] }), ok: false, fields: ['content'] },
-  { name: 'content with template_id', body: validBody({ template_id: 'd-1234' }), ok: false, fields: ['content'] },
   { name: 'content value empty', body: validBody({ content: [{ type: 'text/plain', value: '' }] }), ok: false, fields: ['content.0.value'] },
   {
     name: 'html before plain',

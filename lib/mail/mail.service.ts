@@ -108,8 +108,8 @@ export class MailService {
     sandbox: boolean,
     now: Date,
   ): MessageEntity {
-    const rendered = version ? this.render(request.template_id as string, version, personalization, index) : null;
-    const content = composeContent(request, personalization, rendered);
+    const rendered = version ? this.render(request, version, personalization, index) : null;
+    const content = composeContent(request, personalization, rendered, version !== null && version.engine !== 'legacy');
     const sendAtSeconds = personalization.send_at ?? request.send_at;
     const sendAt = sendAtSeconds !== undefined && sendAtSeconds * 1000 > now.getTime() ? new Date(sendAtSeconds * 1000) : null;
 
@@ -149,9 +149,22 @@ export class MailService {
     });
   }
 
-  private render(templateId: string, version: TemplateVersionEntity, personalization: Personalization, index: number) {
+  private render(request: MailSendRequest, version: TemplateVersionEntity, personalization: Personalization, index: number) {
+    const templateId = request.template_id as string;
+    const content = request.content ?? [];
+    if (version.engine !== 'legacy' && content.length > 0) {
+      throw new SendException(HttpStatus.BAD_REQUEST, [
+        { message: 'The content parameter cannot be used with a dynamic template, because the template supplies the content.', field: 'content', help: null },
+      ]);
+    }
+
     try {
-      return this.templates.render(version, personalization.dynamic_template_data ?? {});
+      // A legacy template wraps the request's own subject and content in <%subject%> and <%body%>.
+      return this.templates.render(version, personalization.dynamic_template_data ?? {}, {
+        subject: personalization.subject ?? request.subject ?? null,
+        html: content.find((part) => part.type === 'text/html')?.value ?? null,
+        text: content.find((part) => part.type === 'text/plain')?.value ?? null,
+      });
     } catch (error) {
       if (!(error instanceof TemplateRenderError)) throw error;
       throw new SendException(HttpStatus.BAD_REQUEST, [

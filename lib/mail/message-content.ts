@@ -8,11 +8,16 @@ export interface ComposedContent {
 }
 
 /**
- * Builds the subject and parts of one message: the rendered dynamic template, else the request's
- * content with the personalization's legacy `substitutions` applied; then the footer of
- * `mail_settings.footer` when enabled.
+ * Builds the subject and parts of one message: the rendered template, else the request's
+ * content. The personalization's legacy `substitutions` apply unless a dynamic template
+ * rendered it, then the footer of `mail_settings.footer` when enabled.
  */
-export function composeContent(request: MailSendRequest, personalization: Personalization, rendered: RenderedContent | null): ComposedContent {
+export function composeContent(
+  request: MailSendRequest,
+  personalization: Personalization,
+  rendered: RenderedContent | null,
+  dynamicTemplate = rendered !== null,
+): ComposedContent {
   const subject = rendered?.subject || personalization.subject || request.subject || null;
   const base: ComposedContent = rendered
     ? { subject, html: rendered.html, text: rendered.text }
@@ -23,7 +28,7 @@ export function composeContent(request: MailSendRequest, personalization: Person
       };
 
   // SendGrid ignores substitutions for dynamic templates, whose data comes from dynamic_template_data.
-  const substituted = rendered ? base : substitute(base, personalization.substitutions ?? {});
+  const substituted = dynamicTemplate ? base : substitute(base, personalization.substitutions ?? {});
   return addFooter(substituted, request.mail_settings?.footer);
 }
 

@@ -1,88 +1,62 @@
-import Handlebars from 'handlebars';
+import { EtaEngine } from './engines/eta-engine.js';
+import { HandlebarsEngine } from './engines/handlebars-engine.js';
+import { LegacyContent, LegacyEngine } from './engines/legacy-engine.js';
+import { insertPreheader } from './engines/preheader.js';
+import type { TemplateEngine, TemplateParts, TemplateSource } from './engines/template-parts.js';
 
-/** The parts of a template version that are rendered. */
-export interface TemplateSource {
-  /** Identifies the compiled form in the cache; must change whenever the source changes. */
-  cacheKey: string;
-  subject: string;
-  html: string;
-  text: string;
-}
+export { TemplateRenderError } from './engines/template-parts.js';
+export type { TemplateParts, TemplateSource } from './engines/template-parts.js';
+export type { LegacyContent } from './engines/legacy-engine.js';
 
+/** Engines a dynamic template version can choose. */
+export const DYNAMIC_TEMPLATE_ENGINES = ['handlebars', 'eta'] as const;
+
+export type DynamicTemplateEngine = (typeof DYNAMIC_TEMPLATE_ENGINES)[number];
+
+/** The engine of a stored version. Versions of legacy templates use `legacy`. */
+export type TemplateEngineName = DynamicTemplateEngine | 'legacy';
+
+/** A rendered version: the subject and the message parts, with the preheader inside the HTML. */
 export interface RenderedContent {
   subject: string;
   html: string;
   text: string;
 }
 
-/** Thrown when a template does not compile or does not render with the given data. */
-export class TemplateRenderError extends Error {
-  constructor(
-    readonly part: 'subject' | 'html' | 'text',
-    cause: unknown,
-  ) {
-    super(`${part}: ${cause instanceof Error ? cause.message : String(cause)}`);
-    this.name = 'TemplateRenderError';
-  }
+export interface TemplateRendererOptions {
+  /**
+   * Time limit of one render, in milliseconds.
+   * @default 100
+   */
+  timeoutMs?: number;
 }
 
-type Compiled = Record<'subject' | 'html' | 'text', HandlebarsTemplateDelegate>;
-
-const CACHE_SIZE = 1000;
-
 /**
- * Renders dynamic templates with Handlebars. The HTML part is HTML-escaped, the subject and the
- * text part are not, as in SendGrid. Compiled templates are cached by `cacheKey` (least recently
- * used first out), so rendering on the request path costs one function call per part.
+ * Renders template versions with the engine each one names: Handlebars with SendGrid's helpers,
+ * eta in a checked subset of JavaScript, or the tag substitution of legacy templates. Compiled
+ * versions are cached by {@link TemplateSource.cacheKey}, so a render on the request path costs
+ * one function call per part once a version has been compiled.
  */
-export class HandlebarsEngine {
-  private readonly handlebars = Handlebars.create();
-  private readonly cache = new Map<string, Compiled>();
+export class TemplateRenderer {
+  private readonly engines: Record<DynamicTemplateEngine, TemplateEngine>;
+  private readonly legacy = new LegacyEngine();
 
-  render(source: TemplateSource, data: Record<string, unknown>): RenderedContent {
-    const compiled = this.compile(source);
-    return {
-      subject: this.run(compiled, 'subject', data),
-      html: this.run(compiled, 'html', data),
-      text: this.run(compiled, 'text', data),
-    };
+  constructor(options: TemplateRendererOptions = {}) {
+    this.engines = { handlebars: new HandlebarsEngine(options), eta: new EtaEngine(options) };
   }
 
-  /** Compiles each part, so a syntax error is found when a version is saved. */
-  check(source: Omit<TemplateSource, 'cacheKey'>): void {
-    for (const part of ['subject', 'html', 'text'] as const) {
-      try {
-        this.handlebars.precompile(source[part]);
-      } catch (error) {
-        throw new TemplateRenderError(part, error);
-      }
-    }
+  /** Compiles every part, so a syntax error or a rejected construct is found when a version is saved. */
+  check(engine: TemplateEngineName, parts: TemplateParts): void {
+    if (engine === 'legacy') return;
+    this.engines[engine].check(parts);
   }
 
-  private compile(source: TemplateSource): Compiled {
-    const cached = this.cache.get(source.cacheKey);
-    if (cached) {
-      this.cache.delete(source.cacheKey);
-      this.cache.set(source.cacheKey, cached);
-      return cached;
-    }
-
-    const options = { strict: false, preventIndent: true };
-    const compiled: Compiled = {
-      subject: this.handlebars.compile(source.subject, { ...options, noEscape: true }),
-      html: this.handlebars.compile(source.html, options),
-      text: this.handlebars.compile(source.text, { ...options, noEscape: true }),
-    };
-    this.cache.set(source.cacheKey, compiled);
-    if (this.cache.size > CACHE_SIZE) this.cache.delete(this.cache.keys().next().value as string);
-    return compiled;
-  }
-
-  private run(compiled: Compiled, part: keyof Compiled, data: Record<string, unknown>): string {
-    try {
-      return compiled[part](data);
-    } catch (error) {
-      throw new TemplateRenderError(part, error);
-    }
+  /**
+   * Renders a version with the data of a personalization, or a legacy version around
+   * `legacyContent`. Throws {@link TemplateRenderError} naming the part that failed.
+   */
+  render(engine: TemplateEngineName, source: TemplateSource, data: Record<string, unknown>, legacyContent: LegacyContent = {}): RenderedContent {
+    const parts = engine === 'legacy' ? this.legacy.render(source, legacyContent) : this.engines[engine].render(source, data);
+    return { subject: parts.subject, html: insertPreheader(parts.html, parts.preheader), text: parts.text };
   }
 }
