@@ -2,7 +2,7 @@ import { TestDnsServer } from './support/dns-server.js';
 import { SmtpSink } from './support/smtp-sink.js';
 import { TestApp } from './support/test-app.js';
 import { TestDatabase } from './support/test-database.js';
-import { publishRecords, verifiedDomain, waitForStatus } from './support/walkthrough.js';
+import { publishRecords, verifiedDomain, verifyDkim, waitForStatus } from './support/walkthrough.js';
 
 const MESSAGE = { from: { email: 'hello@mail.acme.test' }, subject: 'Hi', content: [{ type: 'text/plain', value: 'Hello' }] };
 
@@ -92,6 +92,34 @@ describe('API surface', () => {
 
     const fetched = await app.request('GET', `/api/admin/domains/${created.body.id}`, admin);
     expect(fetched.body.dns_records.every((record: { valid: boolean }) => record.valid)).toBe(true);
+  });
+
+  it('rotates the DKIM key once the new record is published', async () => {
+    const created = await app.request('POST', '/api/admin/domains', admin, { domain: 'rotate.acme.test' });
+    publishRecords(dns, created.body.dns_records);
+    await app.request('POST', `/api/admin/domains/${created.body.id}/verify`, admin);
+
+    const rotating = await app.request('POST', `/api/admin/domains/${created.body.id}/rotate_dkim`, admin);
+    expect(rotating.status).toBe(200);
+    const next = rotating.body.dns_records.find((record: { host: string }) => record.host === 'scaisend2._domainkey.rotate.acme.test');
+    expect(next.value).toMatch(/^v=DKIM1; k=rsa; p=/);
+
+    const pending = await app.request('POST', `/api/admin/domains/${created.body.id}/verify`, admin);
+    expect(pending.body.verified).toBe(true);
+    expect(pending.body.errors.map((error: { host: string }) => error.host)).toEqual(['scaisend2._domainkey.rotate.acme.test']);
+
+    dns.setTxt(next.host, [next.value]);
+    const switched = await app.request('POST', `/api/admin/domains/${created.body.id}/verify`, admin);
+    expect(switched.body).toMatchObject({ verified: true, errors: [] });
+    expect(switched.body.dns_records.filter((record: { purpose: string }) => record.purpose === 'dkim').map((record: { host: string }) => record.host)).toEqual([
+      'scaisend2._domainkey.rotate.acme.test',
+    ]);
+
+    relay.reset();
+    await app.request('POST', '/v3/mail/send', admin, { ...MESSAGE, from: { email: 'hello@rotate.acme.test' }, personalizations: [{ to: [{ email: 'rotated@example.com' }] }] });
+    const [received] = await relay.waitForMessages(1);
+    expect(received!.raw.toString()).toMatch(/s=scaisend2;/);
+    expect(await verifyDkim(received!.raw, dns)).toBe('pass');
   });
 
   it('keeps tenants apart', async () => {

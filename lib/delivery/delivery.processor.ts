@@ -120,7 +120,7 @@ export class DeliveryProcessor implements OnApplicationBootstrap, OnApplicationS
    * message to `processing` (or `failed` when nobody is left); returns the recipients to send to.
    */
   private async dropSuppressed(message: MessageEntity, recipients: MessageRecipientEntity[]): Promise<MessageRecipientEntity[]> {
-    const reasons = await this.suppressions.dropReasons(message.tenantId, recipients.map((recipient) => recipient.email), message.mailSettings);
+    const reasons = await this.suppressions.dropReasons(message.tenantId, recipients.map((recipient) => recipient.email), message.mailSettings, message.asm?.group_id);
     const kept = recipients.filter((recipient) => !reasons.has(recipient.email));
     const events: NewEvent[] = [
       ...[...reasons].map(([email, reason]) => ({ type: 'dropped' as const, recipientEmail: email, metadata: { reason } })),

@@ -49,6 +49,15 @@ export class DomainController {
     return { verified: domain.verified, errors, dns_records: toDomainResponse(domain, this.domains.records(domain)).dns_records };
   }
 
+  @Post(':id/rotate_dkim')
+  @HttpCode(200)
+  @RequirePermissions('domains.write')
+  @ApiOperation({ summary: 'Publish a new DKIM key under the other selector; signing switches once it verifies' })
+  async rotateDkim(@CurrentPrincipal() principal: Principal, @Param('id') id: string): Promise<DomainResponse> {
+    const domain = await this.domains.rotateDkim(principal.tenantId, id);
+    return toDomainResponse(domain, this.domains.records(domain));
+  }
+
   @Delete(':id')
   @HttpCode(204)
   @RequirePermissions('domains.write')

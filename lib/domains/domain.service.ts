@@ -44,6 +44,9 @@ export class DomainService {
       dkimSelector: DKIM_SELECTOR,
       dkimPublicKey: keys.publicKeyBase64,
       dkimPrivateKeySealed: this.secrets.seal(keys.privateKeyPem),
+      nextDkimSelector: null,
+      nextDkimPublicKey: null,
+      nextDkimPrivateKeySealed: null,
       dmarcPolicy: input.dmarcPolicy,
       dmarcRuaEmail: input.dmarcRuaEmail,
       spfMechanisms: this.options.spfMechanisms,
@@ -73,7 +76,32 @@ export class DomainService {
     await this.domains.delete({ tenantId, id });
   }
 
+  /** The records to publish: DKIM, SPF, DMARC, and the DKIM record of a rotation in progress. */
   records(domain: SenderDomainEntity): DnsRecord[] {
+    const next = this.nextDkimRecord(domain);
+    return next ? [...this.currentRecords(domain), next] : this.currentRecords(domain);
+  }
+
+  /**
+   * Starts a DKIM key rotation: a new RSA-2048 key under the other selector (`scaisend2`, then
+   * `scaisend` again) is added to the records to publish. Signing keeps the current key until a
+   * verification finds the new record, then switches to it.
+   */
+  async rotateDkim(tenantId: string, id: string): Promise<SenderDomainEntity> {
+    const domain = await this.get(tenantId, id);
+    const keys = await generateDkimKeyPair();
+    domain.nextDkimSelector = domain.dkimSelector === DKIM_SELECTOR ? `${DKIM_SELECTOR}2` : DKIM_SELECTOR;
+    domain.nextDkimPublicKey = keys.publicKeyBase64;
+    domain.nextDkimPrivateKeySealed = this.secrets.seal(keys.privateKeyPem);
+    await this.domains.update(
+      { tenantId, id },
+      { nextDkimSelector: domain.nextDkimSelector, nextDkimPublicKey: domain.nextDkimPublicKey, nextDkimPrivateKeySealed: domain.nextDkimPrivateKeySealed },
+    );
+    this.logger.log(`Sender domain ${id}: DKIM rotation to selector ${domain.nextDkimSelector} started`);
+    return domain;
+  }
+
+  private currentRecords(domain: SenderDomainEntity): DnsRecord[] {
     return buildDnsRecords({
       domain: domain.domain,
       selector: domain.dkimSelector,
@@ -84,10 +112,19 @@ export class DomainService {
     });
   }
 
-  /** Looks the records up over DNS and stores the outcome; calling it again is harmless. */
+  private nextDkimRecord(domain: SenderDomainEntity): DnsRecord | null {
+    if (!domain.nextDkimSelector || !domain.nextDkimPublicKey) return null;
+    return { type: 'TXT', host: `${domain.nextDkimSelector}._domainkey.${domain.domain}`, value: `v=DKIM1; k=rsa; p=${domain.nextDkimPublicKey}`, purpose: 'dkim' };
+  }
+
+  /**
+   * Looks the records up over DNS and stores the outcome; calling it again is harmless. A
+   * rotation's new DKIM record that verifies becomes the signing key.
+   */
   async verify(tenantId: string, id: string): Promise<{ domain: SenderDomainEntity; errors: VerificationError[] }> {
     const domain = await this.get(tenantId, id);
-    const result = await verifyDnsRecords(this.records(domain), this.resolver);
+    const rotated = await this.completeRotation(domain);
+    const result = await verifyDnsRecords(this.currentRecords(domain), this.resolver);
     const now = this.clock.now();
 
     domain.verified = result.verified;
@@ -96,7 +133,29 @@ export class DomainService {
     domain.verifiedAt = result.verified ? (domain.verifiedAt ?? now) : null;
     await this.domains.update({ tenantId, id }, { verified: domain.verified, recordStatus: domain.recordStatus, lastCheckedAt: now, verifiedAt: domain.verifiedAt });
     this.logger.log(`Sender domain ${id} checked: ${result.verified ? 'verified' : `${result.errors.length} records failing`}`);
-    return { domain, errors: result.errors };
+    return { domain, errors: [...result.errors, ...rotated.errors] };
+  }
+
+  /** Switches signing to a rotation's key once its record is published; returns that record's errors otherwise. */
+  private async completeRotation(domain: SenderDomainEntity): Promise<{ errors: VerificationError[] }> {
+    const next = this.nextDkimRecord(domain);
+    if (!next || !domain.nextDkimPrivateKeySealed) return { errors: [] };
+
+    const result = await verifyDnsRecords([next], this.resolver);
+    if (!result.verified) return { errors: result.errors };
+
+    const switched = {
+      dkimSelector: next.host.slice(0, next.host.indexOf('._domainkey.')),
+      dkimPublicKey: domain.nextDkimPublicKey as string,
+      dkimPrivateKeySealed: domain.nextDkimPrivateKeySealed,
+      nextDkimSelector: null,
+      nextDkimPublicKey: null,
+      nextDkimPrivateKeySealed: null,
+    };
+    await this.domains.update({ tenantId: domain.tenantId, id: domain.id }, switched);
+    Object.assign(domain, switched);
+    this.logger.log(`Sender domain ${domain.id}: signing switched to DKIM selector ${switched.dkimSelector}`);
+    return { errors: [] };
   }
 
   /** Finds the tenant's verified domain of exactly this name (subdomains are not covered), or null. */

@@ -26,6 +26,16 @@ export class SenderDomainEntity {
   @Column({ name: 'dkim_private_key_sealed', type: 'text' })
   dkimPrivateKeySealed!: string;
 
+  /** Selector of the key published by a rotation and not yet verified; signing switches to it once it is. */
+  @Column({ name: 'next_dkim_selector', type: 'varchar', length: 63, nullable: true })
+  nextDkimSelector!: string | null;
+
+  @Column({ name: 'next_dkim_public_key', type: 'text', nullable: true })
+  nextDkimPublicKey!: string | null;
+
+  @Column({ name: 'next_dkim_private_key_sealed', type: 'text', nullable: true })
+  nextDkimPrivateKeySealed!: string | null;
+
   @Column({ name: 'dmarc_policy', type: 'varchar', length: 16 })
   dmarcPolicy!: 'none' | 'quarantine' | 'reject';
 

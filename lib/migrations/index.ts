@@ -1,6 +1,14 @@
 import { CreateScaiSendTables1764806400000 } from './postgres/1764806400000-create-scaisend-tables.js';
 import { AddBatches1764849600000 } from './postgres/1764849600000-add-batches.js';
 import { TemplatesEngine1764892800000 } from './postgres/1764892800000-templates-engine.js';
+import { SuppressionGroups1764936000000 } from './postgres/1764936000000-suppression-groups.js';
+import { DkimRotation1764957600000 } from './postgres/1764957600000-dkim-rotation.js';
 
 /** PostgreSQL migrations of the module's tables, oldest first; add them to the host's DataSource. */
-export const SCAISEND_MIGRATIONS = [CreateScaiSendTables1764806400000, AddBatches1764849600000, TemplatesEngine1764892800000];
+export const SCAISEND_MIGRATIONS = [
+  CreateScaiSendTables1764806400000,
+  AddBatches1764849600000,
+  TemplatesEngine1764892800000,
+  SuppressionGroups1764936000000,
+  DkimRotation1764957600000,
+];

@@ -6,6 +6,8 @@ import { MessageRecipientEntity } from '../messages/message-recipient.entity.js'
 import { MessageStatusChangeEntity } from '../messages/message-status-change.entity.js';
 import { MessageEntity } from '../messages/message.entity.js';
 import { DailyStatEntity } from '../stats/daily-stat.entity.js';
+import { GroupSuppressionEntity } from '../suppressions/group-suppression.entity.js';
+import { SuppressionGroupEntity } from '../suppressions/suppression-group.entity.js';
 import { SuppressionEntity } from '../suppressions/suppression.entity.js';
 import { TemplateVersionEntity } from '../templates/template-version.entity.js';
 import { TemplateEntity } from '../templates/template.entity.js';
@@ -28,5 +30,7 @@ export const SCAISEND_ENTITIES = [
   WebhookEndpointEntity,
   WebhookDeliveryEntity,
   SuppressionEntity,
+  SuppressionGroupEntity,
+  GroupSuppressionEntity,
   DailyStatEntity,
 ];

@@ -26,6 +26,12 @@ import { ScaiSendQueues } from '../queues/scaisend-queues.js';
 import { StatsController } from '../stats/stats.controller.js';
 import { StatsCounter } from '../stats/stats-counter.js';
 import { StatsService } from '../stats/stats.service.js';
+import { BounceController } from '../suppressions/bounce.controller.js';
+import { GlobalUnsubscribeController } from '../suppressions/global-unsubscribe.controller.js';
+import { SuppressionGroupController } from '../suppressions/suppression-group.controller.js';
+import { SuppressionGroupService } from '../suppressions/suppression-group.service.js';
+import { BlockController, InvalidEmailController, SpamReportController } from '../suppressions/suppression-list.controller.js';
+import { SuppressionListService } from '../suppressions/suppression-list.service.js';
 import { SuppressionService } from '../suppressions/suppression.service.js';
 import { TemplateController } from '../templates/template.controller.js';
 import { TemplateService } from '../templates/template.service.js';
@@ -69,6 +75,8 @@ const providers: Provider[] = [
   StatsCounter,
   StatsService,
   SuppressionService,
+  SuppressionListService,
+  SuppressionGroupService,
   WebhookService,
   {
     provide: MAIL_TRANSPORT,
@@ -93,7 +101,10 @@ const providers: Provider[] = [
  */
 @Module({
   imports: [TypeOrmModule.forFeature(SCAISEND_ENTITIES)],
-  controllers: [ApiKeyController, DomainController, TemplateController, MailController, BatchController, ScheduledSendController, MessageController, StatsController, WebhookController, HealthController],
+  controllers: [
+    ApiKeyController, DomainController, TemplateController, MailController, BatchController, ScheduledSendController, MessageController, StatsController, WebhookController, HealthController,
+    BounceController, SpamReportController, BlockController, InvalidEmailController, GlobalUnsubscribeController, SuppressionGroupController,
+  ],
   providers,
   exports: [MailService, EventRecorder, RESOLVED_OPTIONS],
 })

@@ -7,6 +7,7 @@ export type SuppressionList = 'bounce' | 'spam_report' | 'unsubscribe' | 'block'
 @Entity('scaisend_suppressions')
 @Index(['tenantId', 'list', 'email'], { unique: true })
 @Index(['tenantId', 'email'])
+@Index(['tenantId', 'list', 'createdAt'])
 export class SuppressionEntity {
   @PrimaryGeneratedColumn()
   id!: number;
