@@ -1,14 +1,14 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
-/** What a benchmark server child starts. */
+/** Server that a benchmark child process starts. */
 export type ServerTarget =
   | { kind: 'bare' }
   | {
       kind: 'scaisend';
       queue: 'redis' | 'postgres';
       runWorkers: boolean;
-      /** Port of the loopback SMTP relay; unset leaves the app on direct MX delivery, which these runs never reach. */
+      /** Port of the loopback SMTP relay. Without it the app is set up for direct MX delivery, which API-only runs never reach. */
       relayPort?: number;
       /** Parallel delivery jobs of the send worker. @default 10, the module's default */
       sendConcurrency?: number;
@@ -22,7 +22,7 @@ export interface ReadyMessage {
   authorization: string;
   /** Sender address on a verified domain. */
   fromEmail: string;
-  /** The child's database, for polling message statuses; null for the bare app. */
+  /** Database URL of the child, for polling message statuses, or null for the bare app. */
   databaseUrl: string | null;
   rssBytes: number;
 }
@@ -31,12 +31,13 @@ export interface ReadyMessage {
 export interface UsageMessage {
   type: 'usage';
   rssBytes: number;
+  /** V8 heap in use after a full garbage collection, when `collectGarbage` was requested. */
   heapUsedBytes: number;
   /** User plus system CPU time of the child since it started, in microseconds. */
   cpuMicros: number;
 }
 
-export type ParentMessage = { type: 'usage' } | { type: 'stop' };
+export type ParentMessage = { type: 'usage'; collectGarbage?: boolean } | { type: 'stop' };
 export type ChildMessage = ReadyMessage | UsageMessage | { type: 'stopped' } | { type: 'failed'; message: string };
 
 const START_TIMEOUT_MS = 60_000;
@@ -52,7 +53,9 @@ export class ServerProcess {
   /** Forks `bench-server.js` for `target` and waits until it listens. */
   static async start(target: ServerTarget): Promise<ServerProcess> {
     const script = fileURLToPath(new URL('./bench-server.js', import.meta.url));
-    const child = fork(script, [JSON.stringify(target)], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    // --expose-gc lets the child collect garbage before it reports its heap, so the heap figure is
+    // what the server retains rather than what the collector has not reached yet.
+    const child = fork(script, [JSON.stringify(target)], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], execArgv: [...process.execArgv, '--expose-gc'] });
     try {
       const ready = await nextMessage<ReadyMessage>(child, 'ready', START_TIMEOUT_MS);
       return new ServerProcess(child, ready);
@@ -62,10 +65,10 @@ export class ServerProcess {
     }
   }
 
-  /** Resident set size, V8 heap and CPU time of the child. */
-  async usage(): Promise<UsageMessage> {
+  /** Reads the resident set size, V8 heap and CPU time of the child. `collectGarbage` runs a full GC before the heap is read. */
+  async usage(collectGarbage = false): Promise<UsageMessage> {
     const reply = nextMessage<UsageMessage>(this.child, 'usage', STOP_TIMEOUT_MS);
-    this.child.send({ type: 'usage' } satisfies ParentMessage);
+    this.child.send({ type: 'usage', collectGarbage } satisfies ParentMessage);
     return reply;
   }
 

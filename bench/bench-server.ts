@@ -1,23 +1,25 @@
 import 'reflect-metadata';
 import type { INestApplication } from '@nestjs/common';
 import { Redis } from 'ioredis';
+import pg from 'pg';
 import { ScaiSendQueues } from '../lib/queues/scaisend-queues.js';
 import { TestDnsServer } from '../test/support/dns-server.js';
 import { TestApp } from '../test/support/test-app.js';
-import { TestDatabase } from '../test/support/test-database.js';
+import { TEST_POSTGRES_URL, TestDatabase } from '../test/support/test-database.js';
 import { verifiedDomain } from '../test/support/walkthrough.js';
 import { startBareApp } from './bare-app.js';
 import type { ChildMessage, ParentMessage, ServerTarget } from './bench-protocol.js';
 
 /**
- * Child process of the benchmarks: starts one server (the bare Nest app, or ScaiSend on its own
- * database with a verified sender domain and an `sg_live_` key), reports how to reach it over
- * IPC, and removes everything it created when told to stop or when the parent goes away.
+ * Child process of the benchmarks. It starts one server, either the bare Nest app or ScaiSend on
+ * a database of its own with a verified sender domain and an `sg_live_` key, and sends its URL and
+ * credentials over IPC. On `stop`, or when the parent goes away, it removes everything it created.
  */
 
 const SENDER_DOMAIN = 'mail.bench.test';
 
 let cleanup: () => Promise<void> = async () => undefined;
+let stopping: Promise<void> | undefined;
 
 /** Deletes every key under `prefix`, which TestApp makes unique to this run. */
 async function deleteRedisKeys(prefix: string): Promise<void> {
@@ -29,6 +31,28 @@ async function deleteRedisKeys(prefix: string): Promise<void> {
     }
   } finally {
     await redis.quit();
+  }
+}
+
+const DISCONNECT_WAIT_MS = 5000;
+
+/**
+ * Waits until no session is connected to `databaseName`, for at most 5 s. pg-pool 3.14 resolves
+ * `end()` before its sockets close, and dropping the database WITH (FORCE) in that window makes
+ * BullMQ's queue log "terminating connection due to administrator command".
+ */
+async function waitForDisconnects(databaseName: string): Promise<void> {
+  const client = new pg.Client({ connectionString: TEST_POSTGRES_URL });
+  await client.connect();
+  try {
+    const deadline = Date.now() + DISCONNECT_WAIT_MS;
+    while (Date.now() < deadline) {
+      const result = await client.query<{ count: number }>('SELECT count(*)::int AS count FROM pg_stat_activity WHERE datname = $1', [databaseName]);
+      if (result.rows[0]?.count === 0) return;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  } finally {
+    await client.end();
   }
 }
 
@@ -47,6 +71,7 @@ async function startScaiSend(target: Extract<ServerTarget, { kind: 'scaisend' }>
     // Only TestApp's per-run prefix is deleted, never a shared one such as BullMQ's default `bull`.
     if (prefix?.startsWith('scaisend-test-')) await deleteRedisKeys(prefix);
     await dns.stop();
+    await waitForDisconnects(database.name);
     await database.drop();
   };
 
@@ -77,7 +102,13 @@ async function startBare(): Promise<void> {
   reply({ type: 'ready', baseUrl, authorization: 'Bearer none', fromEmail: `hello@${SENDER_DOMAIN}`, databaseUrl: null, rssBytes: process.memoryUsage().rss });
 }
 
-async function stop(): Promise<void> {
+/** Runs the cleanup once, however often `stop` and `disconnect` arrive, then exits. */
+function stop(): Promise<void> {
+  stopping ??= stopOnce();
+  return stopping;
+}
+
+async function stopOnce(): Promise<void> {
   try {
     await cleanup();
     reply({ type: 'stopped' });
@@ -91,9 +122,12 @@ async function stop(): Promise<void> {
 
 process.on('message', (message: ParentMessage) => {
   if (message.type === 'usage') {
+    // The RSS is read before the collection, as the process stood after the load.
+    const rssBytes = process.memoryUsage().rss;
+    if (message.collectGarbage) globalThis.gc?.();
     const memory = process.memoryUsage();
     const cpu = process.cpuUsage();
-    reply({ type: 'usage', rssBytes: memory.rss, heapUsedBytes: memory.heapUsed, cpuMicros: cpu.user + cpu.system });
+    reply({ type: 'usage', rssBytes, heapUsedBytes: memory.heapUsed, cpuMicros: cpu.user + cpu.system });
   } else if (message.type === 'stop') {
     void stop();
   }

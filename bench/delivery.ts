@@ -9,19 +9,20 @@ import { SinkProcess } from './sink-server.js';
 
 /**
  * Messages per second from the first `POST /v3/mail/send` to the last message in status
- * `delivered`, through a loopback SMTP relay, against nodemailer sending the same messages to the
- * same relay with the same number of sends in flight. ScaiSend and the relay each run in a child
- * process; nodemailer runs in this process.
+ * `delivered`, through a loopback SMTP relay. The reference is nodemailer sending the same
+ * messages to the same relay with the same number of sends in flight. ScaiSend and the relay each
+ * run in a child process, and nodemailer runs in this process. Each sender first sends one
+ * unreported warm-up run of the same size, so connection pools and JIT-compiled code are warm.
  *
  *   node dist/bench/delivery.js [--messages 500] [--per-request 100] [--concurrency 10]
- *                               [--repeat 3] [--backends redis,postgres] [--timeout 120]
+ *                               [--repeat 5] [--backends redis,postgres] [--timeout 120]
  */
 
 /** One timed run of one sender. Times are milliseconds from the first request or send. */
 interface DeliveryRun {
   sender: string;
   run: number;
-  /** Until the last send request returned 202; null for nodemailer. */
+  /** Until the last send request returned 202, or null for nodemailer. */
   acceptedMs: number | null;
   /** Until the relay accepted the last message. */
   lastAtRelayMs: number;
@@ -47,7 +48,7 @@ const { values } = parseArgs({
     messages: { type: 'string', default: '500' },
     'per-request': { type: 'string', default: '100' },
     concurrency: { type: 'string', default: '10' },
-    repeat: { type: 'string', default: '3' },
+    repeat: { type: 'string', default: '5' },
     backends: { type: 'string', default: 'redis,postgres' },
     timeout: { type: 'string', default: '120' },
   },
@@ -58,7 +59,7 @@ const concurrency = parsePositiveInteger(values.concurrency, 'concurrency');
 const repeat = parsePositiveInteger(values.repeat, 'repeat');
 const timeoutMs = parsePositiveInteger(values.timeout, 'timeout') * 1000;
 const backends = values.backends.split(',').map((name) => {
-  if (name !== 'redis' && name !== 'postgres') throw new Error(`--backends accepts redis and postgres; got "${name}"`);
+  if (name !== 'redis' && name !== 'postgres') throw new Error(`Invalid --backends entry "${name}": expected redis, postgres or both`);
   return name;
 });
 
@@ -167,9 +168,10 @@ async function measureScaiSend(sink: SinkProcess, queue: 'redis' | 'postgres'): 
   try {
     await client.connect();
     const runs: DeliveryRun[] = [];
-    for (let run = 1; run <= repeat; run++) {
-      runs.push(await runScaiSend(sink, server, client, sender, run));
-      console.error(`${sender}, run ${run}: ${runs.at(-1)?.messagesPerSecond.toFixed(0)} messages/s`);
+    for (let run = 0; run <= repeat; run++) {
+      const result = await runScaiSend(sink, server, client, sender, run);
+      console.error(`${sender}, run ${run}${run === 0 ? ' (warm-up)' : ''}: ${result.messagesPerSecond.toFixed(0)} messages/s`);
+      if (run > 0) runs.push(result);
     }
     return runs;
   } finally {
@@ -209,12 +211,13 @@ function printResults(runs: DeliveryRun[]): void {
   );
 }
 
-console.log(`delivery: ${machineLine()}; ${messageCount} messages (${perRequest} personalizations a request), ${concurrency} in flight, ${repeat} runs each\n`);
+console.log(`delivery: ${machineLine()}; ${messageCount} messages (${perRequest} personalizations a request), ${concurrency} in flight, ${repeat} runs each after one warm-up run\n`);
 const sink = await SinkProcess.start();
 try {
   const dkimKey = generateKeyPairSync('rsa', { modulusLength: 2048, privateKeyEncoding: { type: 'pkcs8', format: 'pem' }, publicKeyEncoding: { type: 'spki', format: 'pem' } }).privateKey;
   const runs: DeliveryRun[] = [];
   for (const variant of BASELINES) {
+    await runBaseline(sink, variant, 0, dkimKey);
     for (let run = 1; run <= repeat; run++) runs.push(await runBaseline(sink, variant, run, dkimKey));
   }
   for (const queue of backends) runs.push(...(await measureScaiSend(sink, queue)));

@@ -20,7 +20,7 @@ export interface LoadOptions {
   beforeMeasure?: () => Promise<void>;
 }
 
-/** What a measured run produced. Latencies are in milliseconds. */
+/** Outcome of a measured run. Latencies are in milliseconds. */
 export interface LoadResult {
   concurrency: number;
   completed: number;

@@ -1,4 +1,4 @@
-/** Subject, text and HTML of every benchmark message: a short receipt of about 1.5 kB. */
+/** Subject, text and HTML of every benchmark message, a short receipt: 431 bytes of text and 600 of HTML. */
 export const BENCH_SUBJECT = 'Your receipt for order 48213';
 
 export const BENCH_TEXT = [
@@ -26,7 +26,7 @@ export const BENCH_HTML =
   '<tr><td>1 x Desk lamp, warm white</td><td>24.00 EUR</td></tr></table>' +
   '<p>Questions? Reply to this message and a person will answer.</p></body></html>';
 
-/** A SendGrid v3 send body with one personalization per address in `to`. */
+/** Builds a SendGrid v3 send body with one personalization per address in `to`. */
 export function sendBody(fromEmail: string, to: string[]): Record<string, unknown> {
   return {
     personalizations: to.map((email) => ({ to: [{ email }] })),

@@ -8,15 +8,17 @@ interface LevelResult extends LoadResult {
   serverCpuMsPerRequest: number;
   /** Server CPU time divided by wall time: 1.0 is one core busy for the whole run. */
   serverCores: number;
+  /** Busy cores of the whole machine (client, server, PostgreSQL, Redis and anything else). */
+  machineCores: number;
 }
 import { sendBody } from './mail-body.js';
-import { machineLine, markdownTable, mebibytes, parseIntegerList, parsePositiveInteger } from './report.js';
+import { busyCores, machineLine, markdownTable, mebibytes, parseIntegerList, parsePositiveInteger, readMachineCpuTimes, type MachineCpuTimes } from './report.js';
 
 /**
- * Requests per second and latency of `POST /v3/mail/send` on the live path (an `sg_live_` key, a
- * verified sender domain, no sandbox) with the queue workers off, so only validation, storage and
- * enqueueing are measured; against a bare Nest route with the same body parser. Every server runs
- * in a child process of its own; this process is the HTTP client.
+ * Requests per second and latency of `POST /v3/mail/send` on the live path: an `sg_live_` key, a
+ * verified sender domain and no sandbox. The queue workers are off, so only validation, storage
+ * and enqueueing are measured. The reference is a bare Nest route with the same body parser.
+ * Every server runs in a child process of its own, and this process is the HTTP client.
  *
  *   node dist/bench/send-path.js [--requests 5000] [--warmup 500] [--concurrency 1,16,64]
  *                                [--targets bare,redis,postgres] [--phase-timeout 120]
@@ -56,7 +58,7 @@ const levels = parseIntegerList(values.concurrency, 'concurrency');
 const phaseTimeoutMs = parsePositiveInteger(values['phase-timeout'], 'phase-timeout') * 1000;
 const targets = values.targets.split(',').map((name) => {
   const target = TARGETS[name.trim()];
-  if (!target) throw new Error(`--targets accepts ${Object.keys(TARGETS).join(', ')}; got "${name}"`);
+  if (!target) throw new Error(`Invalid --targets entry "${name}": expected a comma-separated list of ${Object.keys(TARGETS).join(', ')}`);
   return target;
 });
 
@@ -68,6 +70,7 @@ async function measureTarget(target: Target): Promise<TargetResult> {
     const runs: LevelResult[] = [];
     for (const concurrency of levels) {
       let cpuBefore = 0;
+      let machineBefore: MachineCpuTimes | null = null;
       const load = await runLoad({
         url: `${baseUrl}/v3/mail/send`,
         headers: { authorization },
@@ -79,14 +82,16 @@ async function measureTarget(target: Target): Promise<TargetResult> {
         deadlineMs: phaseTimeoutMs,
         beforeMeasure: async () => {
           cpuBefore = (await server.usage()).cpuMicros;
+          machineBefore = readMachineCpuTimes();
         },
       });
+      const machineCores = busyCores(machineBefore, readMachineCpuTimes());
       const cpuMs = ((await server.usage()).cpuMicros - cpuBefore) / 1000;
-      const result: LevelResult = { ...load, serverCpuMsPerRequest: cpuMs / load.completed, serverCores: cpuMs / load.wallMs };
+      const result: LevelResult = { ...load, serverCpuMsPerRequest: cpuMs / load.completed, serverCores: cpuMs / load.wallMs, machineCores };
       console.error(`${target.name}, concurrency ${concurrency}: ${result.requestsPerSecond.toFixed(0)} req/s, p50 ${result.p50Ms.toFixed(2)} ms`);
       runs.push(result);
     }
-    const usage = await server.usage();
+    const usage = await server.usage(true);
     return { target, runs, rssAfterBootBytes: server.ready.rssBytes, rssAfterRunBytes: usage.rssBytes, heapAfterRunBytes: usage.heapUsedBytes };
   } finally {
     await server.stop();
@@ -107,14 +112,15 @@ function printResults(results: TargetResult[]): void {
       run.maxMs.toFixed(1),
       run.serverCpuMsPerRequest.toFixed(2),
       run.serverCores.toFixed(2),
+      run.machineCores.toFixed(2),
     ]),
   );
-  const header = ['server', 'concurrency', '202s', 'failed', 'req/s', 'p50 ms', 'p95 ms', 'p99 ms', 'max ms', 'server CPU ms/req', 'server cores busy'];
+  const header = ['server', 'concurrency', '202s', 'failed', 'req/s', 'p50 ms', 'p95 ms', 'p99 ms', 'max ms', 'server CPU ms/req', 'server cores busy', 'machine cores busy'];
   console.log(markdownTable(header, rows));
   console.log();
   console.log(
     markdownTable(
-      ['server', 'RSS after boot (MiB)', 'RSS after all runs (MiB)', 'V8 heap used after all runs (MiB)'],
+      ['server', 'RSS after boot (MiB)', 'RSS after all runs (MiB)', 'V8 heap after all runs and a full GC (MiB)'],
       results.map((result) => [result.target.name, mebibytes(result.rssAfterBootBytes), mebibytes(result.rssAfterRunBytes), mebibytes(result.heapAfterRunBytes)]),
     ),
   );

@@ -5,8 +5,8 @@ import { nextMessage } from './bench-protocol.js';
 
 /**
  * The loopback SMTP relay of the delivery benchmark, run as a child process so that receiving
- * mail does not share an event loop with the sender being measured. Run directly, this file is
- * the child; {@link SinkProcess} is the parent's side.
+ * mail does not share an event loop with the sender being measured. Run with `--child`, this file
+ * is the child, and {@link SinkProcess} is the parent's side.
  */
 
 /** Messages the sink accepted since the last reset. */
