@@ -17,10 +17,14 @@ import { SenderDomainEntity } from './sender-domain.entity.js';
 
 export const DKIM_SELECTOR = 'scaisend';
 
+/** How long a verified domain's signing key stays cached in one process. */
+const SIGNING_KEY_TTL_MS = 60_000;
+
 /** Sender domains: DKIM keys, the DNS records to publish, and their verification. */
 @Injectable()
 export class DomainService {
   private readonly logger = new Logger(DomainService.name);
+  private readonly signingKeys = new Map<string, { key: DkimSigningKey; expiresAt: number }>();
 
   constructor(
     @InjectRepository(SenderDomainEntity) private readonly domains: Repository<SenderDomainEntity>,
@@ -74,6 +78,7 @@ export class DomainService {
   async delete(tenantId: string, id: string): Promise<void> {
     await this.get(tenantId, id);
     await this.domains.delete({ tenantId, id });
+    this.signingKeys.clear();
   }
 
   /** The records to publish: DKIM, SPF, DMARC, and the DKIM record of a rotation in progress. */
@@ -132,6 +137,7 @@ export class DomainService {
     domain.lastCheckedAt = now;
     domain.verifiedAt = result.verified ? (domain.verifiedAt ?? now) : null;
     await this.domains.update({ tenantId, id }, { verified: domain.verified, recordStatus: domain.recordStatus, lastCheckedAt: now, verifiedAt: domain.verifiedAt });
+    this.signingKeys.clear();
     this.logger.log(`Sender domain ${id} checked: ${result.verified ? 'verified' : `${result.errors.length} records failing`}`);
     return { domain, errors: [...result.errors, ...rotated.errors] };
   }
@@ -168,9 +174,20 @@ export class DomainService {
     return this.toSigningKey(await this.domains.findOneBy({ tenantId, domain: domainName.toLowerCase() }));
   }
 
-  /** Returns the DKIM key of the tenant's verified domain of this name, or null when it is not verified (any more). */
+  /**
+   * Returns the DKIM key of the tenant's verified domain of this name, or null when it is not
+   * verified (any more). Keys are cached for {@link SIGNING_KEY_TTL_MS} so delivery does not read
+   * and decrypt the key for every message; changes made in another process show after that time.
+   */
   async verifiedSigningKey(tenantId: string, domainName: string): Promise<DkimSigningKey | null> {
-    return this.toSigningKey(await this.findVerified(tenantId, domainName));
+    const cacheKey = `${tenantId}\u0000${domainName.toLowerCase()}`;
+    const cached = this.signingKeys.get(cacheKey);
+    if (cached && cached.expiresAt > Date.now()) return cached.key;
+
+    // Only keys are cached: a domain verified by another process must work at once.
+    const key = this.toSigningKey(await this.findVerified(tenantId, domainName));
+    if (key) this.signingKeys.set(cacheKey, { key, expiresAt: Date.now() + SIGNING_KEY_TTL_MS });
+    return key;
   }
 
   private toSigningKey(domain: SenderDomainEntity | null): DkimSigningKey | null {

@@ -3,6 +3,7 @@ import { AddBatches1764849600000 } from './postgres/1764849600000-add-batches.js
 import { TemplatesEngine1764892800000 } from './postgres/1764892800000-templates-engine.js';
 import { SuppressionGroups1764936000000 } from './postgres/1764936000000-suppression-groups.js';
 import { DkimRotation1764957600000 } from './postgres/1764957600000-dkim-rotation.js';
+import { StatsShards1764964800000 } from './postgres/1764964800000-stats-shards.js';
 
 /** PostgreSQL migrations of the module's tables, oldest first; add them to the host's DataSource. */
 export const SCAISEND_MIGRATIONS = [
@@ -11,4 +12,5 @@ export const SCAISEND_MIGRATIONS = [
   TemplatesEngine1764892800000,
   SuppressionGroups1764936000000,
   DkimRotation1764957600000,
+  StatsShards1764964800000,
 ];

@@ -1,6 +1,10 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
 
-/** One counter of one tenant for one UTC day, optionally per category (`''` = all mail). */
+/**
+ * One share of a counter of one tenant for one UTC day, optionally per category (`''` = all
+ * mail). A counter is the sum of its shards: concurrent sends of a tenant add to different rows,
+ * so they do not wait on one row lock.
+ */
 @Entity('scaisend_daily_stats')
 export class DailyStatEntity {
   @PrimaryColumn({ name: 'tenant_id', type: 'varchar', length: 255 })
@@ -15,6 +19,9 @@ export class DailyStatEntity {
 
   @PrimaryColumn({ type: 'varchar', length: 32 })
   metric!: string;
+
+  @PrimaryColumn({ type: 'smallint', default: 0 })
+  shard!: number;
 
   @Column({ type: 'integer', default: 0 })
   count!: number;

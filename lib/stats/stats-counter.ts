@@ -1,8 +1,12 @@
 import { Injectable } from '@nestjs/common';
+import { randomInt } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
 import { utcDay } from '../common/dates.js';
 import { DailyStatEntity } from './daily-stat.entity.js';
 import type { StatMetric } from './stats-metrics.js';
+
+/** Rows each counter is spread over; one transaction writes all its increments to one shard. */
+const STAT_SHARDS = 8;
 
 export interface StatIncrement {
   tenantId: string;
@@ -21,9 +25,10 @@ export interface StatIncrement {
 export class StatsCounter {
   async increment(manager: EntityManager, increments: StatIncrement[]): Promise<void> {
     const totals = new Map<string, DailyStatEntity>();
+    const shard = randomInt(STAT_SHARDS);
     for (const increment of increments) {
       for (const category of ['', ...increment.categories]) {
-        const row = { tenantId: increment.tenantId, day: utcDay(increment.at), category, metric: increment.metric, count: 0 };
+        const row = { tenantId: increment.tenantId, day: utcDay(increment.at), category, metric: increment.metric, shard, count: 0 };
         const key = `${row.tenantId}\u0000${row.day}\u0000${row.category}\u0000${row.metric}`;
         const total = totals.get(key) ?? row;
         total.count += increment.count ?? 1;
@@ -42,15 +47,15 @@ export class StatsCounter {
     const table = manager.getRepository(DailyStatEntity).metadata.tableName;
     const values: unknown[] = [];
     const tuples = rows.map((row, index) => {
-      values.push(row.tenantId, row.day, row.category, row.metric, row.count);
-      const base = index * 5;
-      return `($${base + 1}, $${base + 2}, $${base + 3}, $${base + 4}, $${base + 5})`;
+      values.push(row.tenantId, row.day, row.category, row.metric, row.shard, row.count);
+      const base = index * 6;
+      return `($${base + 1}, $${base + 2}, $${base + 3}, $${base + 4}, $${base + 5}, $${base + 6})`;
     });
     // PostgreSQL's ON CONFLICT adds to the existing count atomically; other drivers need their
     // own form of this statement.
     await manager.query(
-      `INSERT INTO "${table}" ("tenant_id", "day", "category", "metric", "count") VALUES ${tuples.join(', ')} ` +
-        `ON CONFLICT ("tenant_id", "day", "category", "metric") DO UPDATE SET "count" = "${table}"."count" + EXCLUDED."count"`,
+      `INSERT INTO "${table}" ("tenant_id", "day", "category", "metric", "shard", "count") VALUES ${tuples.join(', ')} ` +
+        `ON CONFLICT ("tenant_id", "day", "category", "metric", "shard") DO UPDATE SET "count" = "${table}"."count" + EXCLUDED."count"`,
       values,
     );
   }
