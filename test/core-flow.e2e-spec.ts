@@ -131,6 +131,33 @@ describe('core flow on PostgreSQL and Redis', () => {
     relay.onRcpt(() => undefined);
   });
 
+  it('records a policy refusal as blocked without suppressing the address', async () => {
+    relay.onRcpt((address) => (address === 'guarded@example.com' ? { code: 550, message: '5.7.1 Service unavailable; client host [127.0.0.1] blocked using zen.spamhaus.org' } : undefined));
+    const body = { personalizations: [{ to: [{ email: 'guarded@example.com' }] }], from: { email: 'hello@mail.acme.test' }, subject: 'Hi', content: [{ type: 'text/plain', value: 'Hello' }] };
+
+    const first = await app.request('POST', '/v3/mail/send', admin, body);
+    const blocked = await waitForStatus(app, admin, first.body.message_id, ['bounced']);
+    expect(blocked.events.map((event: { event_type: string }) => event.event_type)).toEqual(['processed', 'blocked']);
+    expect(blocked.events[1].metadata).toMatchObject({ bounce_type: 'block', status: '5.7.1', classification: 'blocklist' });
+    const blocks = await app.request('GET', '/v3/suppression/blocks?email=guarded@example.com', admin);
+    expect(blocks.body.total).toBe(1);
+
+    relay.onRcpt(() => undefined);
+    const second = await app.request('POST', '/v3/mail/send', admin, body);
+    await waitForStatus(app, admin, second.body.message_id, ['delivered']);
+  });
+
+  it('bounces a full mailbox as soft without suppressing the address', async () => {
+    relay.onRcpt((address) => (address === 'full@example.com' ? { code: 552, message: '5.2.2 Mailbox full, quota exceeded' } : undefined));
+    const body = { personalizations: [{ to: [{ email: 'full@example.com' }] }], from: { email: 'hello@mail.acme.test' }, subject: 'Hi', content: [{ type: 'text/plain', value: 'Hello' }] };
+
+    const first = await app.request('POST', '/v3/mail/send', admin, body);
+    const bounced = await waitForStatus(app, admin, first.body.message_id, ['bounced']);
+    expect(bounced.events[1].metadata).toMatchObject({ bounce_type: 'soft', classification: 'mailbox_full' });
+    expect((await app.request('GET', '/v3/suppression/bounces/full@example.com', admin)).status).toBe(404);
+    relay.onRcpt(() => undefined);
+  });
+
   it('defers a 451 once, then delivers', async () => {
     let refused = 0;
     relay.onRcpt((address) => (address === 'later@example.com' && refused++ === 0 ? { code: 451, message: '4.7.1 Try again later' } : undefined));

@@ -12,15 +12,16 @@ import { CLOCK } from '../module/tokens.js';
 import { ScaiSendQueues } from '../queues/scaisend-queues.js';
 import { NewSuppression, SuppressionService } from '../suppressions/suppression.service.js';
 import { nextRetryDelaySeconds } from './delivery-schedule.js';
+import { classifySmtpReply } from './reply-classifier.js';
 import type { DeliveryResult, RecipientResult } from './smtp-delivery.js';
-
-type Verdict = 'delivered' | 'bounced' | 'deferred';
 
 /**
  * Turns the SMTP replies of one attempt into events, recipient states, suppressions and the
- * message's next status, in one transaction. A 2xx is `delivered`. A 5xx is a hard `bounce` that
- * suppresses the address. A 4xx or no connection is `deferred` with another attempt scheduled,
- * until the retry window closes and the recipient bounces as soft.
+ * message's next status, in one transaction. Replies are classified on their enhanced status
+ * code and text: a 2xx is `delivered`; an unknown mailbox is a hard `bounce` that suppresses the
+ * address; a policy or reputation refusal is `blocked`; other permanent failures (a full
+ * mailbox, a message too large) are a soft `bounce`. A 4xx or no connection is `deferred` with
+ * another attempt scheduled, until the retry window closes and the recipient bounces as soft.
  */
 @Injectable()
 export class DeliveryOutcomeWriter {
@@ -45,22 +46,32 @@ export class DeliveryOutcomeWriter {
     const states = new Map<string, RecipientState>();
     const suppressions: NewSuppression[] = [];
     for (const recipient of result.recipients) {
-      const verdict = verdictOf(recipient);
-      if (verdict === 'delivered') {
+      const reply = classifySmtpReply(recipient);
+      const status = recipient.enhancedStatus ?? (recipient.code === null ? null : String(recipient.code));
+      if (reply.category === 'delivered') {
         events.push({ type: 'delivered', recipientEmail: recipient.email, metadata: { smtp_response: recipient.response, mx_host: result.mxHost, tls: result.tls } });
         states.set(recipient.email, 'delivered');
-      } else if (verdict === 'bounced') {
-        events.push({ type: 'bounce', recipientEmail: recipient.email, metadata: bounceMetadata(recipient, 'hard') });
+      } else if (reply.category === 'hard') {
+        events.push({ type: 'bounce', recipientEmail: recipient.email, metadata: bounceMetadata(recipient, 'hard', reply.reason) });
         states.set(recipient.email, 'bounced');
-        suppressions.push({ tenantId: message.tenantId, list: 'bounce', email: recipient.email, reason: recipient.response, bounceType: 'hard', status: recipient.enhancedStatus ?? String(recipient.code), createdAt: now });
+        suppressions.push({ tenantId: message.tenantId, list: 'bounce', email: recipient.email, reason: recipient.response, bounceType: 'hard', status, createdAt: now });
+      } else if (reply.category === 'block') {
+        // A policy or reputation refusal says nothing about the address, so it is listed under
+        // blocks, which do not drop later mail.
+        events.push({ type: 'blocked', recipientEmail: recipient.email, metadata: { ...bounceMetadata(recipient, 'block', reply.reason), status: recipient.enhancedStatus } });
+        states.set(recipient.email, 'bounced');
+        suppressions.push({ tenantId: message.tenantId, list: 'block', email: recipient.email, reason: recipient.response, bounceType: 'block', status, createdAt: now });
+      } else if (reply.category === 'soft') {
+        events.push({ type: 'bounce', recipientEmail: recipient.email, metadata: bounceMetadata(recipient, 'soft', reply.reason) });
+        states.set(recipient.email, 'bounced');
       } else if (nextAttemptAt) {
         events.push({
           type: 'deferred',
           recipientEmail: recipient.email,
-          metadata: { smtp_response: recipient.response, attempt: message.attempts, next_attempt_at: Math.floor(nextAttemptAt.getTime() / 1000) },
+          metadata: { smtp_response: recipient.response, attempt: message.attempts, next_attempt_at: Math.floor(nextAttemptAt.getTime() / 1000), rate_limited: reply.rateLimited },
         });
       } else {
-        events.push({ type: 'bounce', recipientEmail: recipient.email, metadata: { ...bounceMetadata(recipient, 'soft'), reason: `Retries exhausted: ${recipient.response}` } });
+        events.push({ type: 'bounce', recipientEmail: recipient.email, metadata: { ...bounceMetadata(recipient, 'soft', 'expired'), reason: `Retries exhausted: ${recipient.response}` } });
         states.set(recipient.email, 'bounced');
       }
     }
@@ -111,12 +122,7 @@ export class DeliveryOutcomeWriter {
   }
 }
 
-function verdictOf(recipient: RecipientResult): Verdict {
-  if (recipient.accepted) return 'delivered';
-  if (recipient.code !== null && recipient.code >= 500) return 'bounced';
-  return 'deferred';
-}
 
-function bounceMetadata(recipient: RecipientResult, bounceType: 'hard' | 'soft') {
-  return { bounce_type: bounceType, status: recipient.enhancedStatus, reason: recipient.response, smtp_response: recipient.response };
+function bounceMetadata(recipient: RecipientResult, bounceType: 'hard' | 'soft' | 'block', classification: string) {
+  return { bounce_type: bounceType, status: recipient.enhancedStatus, reason: recipient.response, classification, smtp_response: recipient.response };
 }
