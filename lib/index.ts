@@ -17,3 +17,5 @@ export { SmtpConnectionError } from './delivery/smtp-delivery.js';
 export type { WebhookHttpClient, WebhookRequest, WebhookAttemptResult } from './webhooks/webhook-sender.js';
 export { signWebhook } from './webhooks/webhook-signature.js';
 export { createPostgresBackend } from './queues/bullmq-postgres.js';
+export { UNSUBSCRIBE_PAGE_TEMPLATE, type UnsubscribePageView } from './tracking/unsubscribe-page.renderer.js';
+export { DEFAULT_UNSUBSCRIBE_PAGE_TEMPLATE } from './tracking/templates/unsubscribe-page.js';

@@ -16,6 +16,7 @@ import { RESOLVED_OPTIONS } from '../module/scaisend.module-definition.js';
 import { CLOCK, MAIL_TRANSPORT } from '../module/tokens.js';
 import { ScaiSendQueues, SEND_QUEUE, SendJobData } from '../queues/scaisend-queues.js';
 import { SuppressionService } from '../suppressions/suppression.service.js';
+import { TrackingService } from '../tracking/tracking.service.js';
 import { DeliveryOutcomeWriter } from './delivery-outcome.writer.js';
 import type { MailTransport } from './mail-transport.js';
 import { buildMime, BuiltMime, DkimSigningKey } from './mime-builder.js';
@@ -40,6 +41,7 @@ export class DeliveryProcessor implements OnApplicationBootstrap, OnApplicationS
     private readonly suppressions: SuppressionService,
     private readonly outcomes: DeliveryOutcomeWriter,
     private readonly batches: BatchService,
+    private readonly tracking: TrackingService,
     @Inject(MAIL_TRANSPORT) private readonly transport: MailTransport,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(RESOLVED_OPTIONS) private readonly options: ResolvedScaiSendOptions,
@@ -172,7 +174,8 @@ export class DeliveryProcessor implements OnApplicationBootstrap, OnApplicationS
       .catch((recordError: Error) => this.logger.error(`Message ${messageId}: marking it failed did not work: ${recordError.message}`));
   }
 
-  private build(message: MessageEntity, dkim: DkimSigningKey | null): Promise<BuiltMime> {
+  private async build(message: MessageEntity, dkim: DkimSigningKey | null): Promise<BuiltMime> {
+    const tracked = await this.tracking.prepare(message);
     return buildMime(
       {
         messageId: message.id,
@@ -182,9 +185,9 @@ export class DeliveryProcessor implements OnApplicationBootstrap, OnApplicationS
         bcc: message.bcc,
         replyTo: message.replyTo,
         subject: message.content.subject ?? '',
-        html: message.content.html ?? undefined,
-        text: message.content.text ?? undefined,
-        headers: message.headers,
+        html: tracked.html,
+        text: tracked.text,
+        headers: tracked.headers,
         date: message.createdAt,
         attachments: message.content.attachments.map((attachment) => ({
           filename: attachment.filename,

@@ -4,6 +4,7 @@ import { TemplatesEngine1764892800000 } from './postgres/1764892800000-templates
 import { SuppressionGroups1764936000000 } from './postgres/1764936000000-suppression-groups.js';
 import { DkimRotation1764957600000 } from './postgres/1764957600000-dkim-rotation.js';
 import { StatsShards1764964800000 } from './postgres/1764964800000-stats-shards.js';
+import { Tracking1764979200000 } from './postgres/1764979200000-tracking.js';
 
 /** PostgreSQL migrations of the module's tables, oldest first; add them to the host's DataSource. */
 export const SCAISEND_MIGRATIONS = [
@@ -13,4 +14,5 @@ export const SCAISEND_MIGRATIONS = [
   SuppressionGroups1764936000000,
   DkimRotation1764957600000,
   StatsShards1764964800000,
+  Tracking1764979200000,
 ];

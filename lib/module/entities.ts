@@ -12,6 +12,8 @@ import { SuppressionEntity } from '../suppressions/suppression.entity.js';
 import { TemplateVersionEntity } from '../templates/template-version.entity.js';
 import { TemplateEntity } from '../templates/template.entity.js';
 import { TenantEntity } from '../tenants/tenant.entity.js';
+import { FirstEngagementEntity } from '../tracking/first-engagement.entity.js';
+import { TrackingSettingsEntity } from '../tracking/tracking-settings.entity.js';
 import { WebhookDeliveryEntity } from '../webhooks/webhook-delivery.entity.js';
 import { WebhookEndpointEntity } from '../webhooks/webhook-endpoint.entity.js';
 
@@ -33,4 +35,6 @@ export const SCAISEND_ENTITIES = [
   SuppressionGroupEntity,
   GroupSuppressionEntity,
   DailyStatEntity,
+  TrackingSettingsEntity,
+  FirstEngagementEntity,
 ];

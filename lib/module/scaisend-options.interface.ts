@@ -83,12 +83,19 @@ export interface ScaiSendModuleOptions {
 
   /** @default SMTP through `smtpRelayUrl`, or direct to each recipient domain's MX */
   mailTransport?: MailTransport;
+
+  /**
+   * eta template of the unsubscribe page, with `it` an `UnsubscribePageView`. It is the
+   * operator's own template, so it runs without the sandbox of tenant templates.
+   * @default the module's built-in page
+   */
+  unsubscribePageTemplate?: string;
 }
 
 /** Options with every default applied. */
 export type ResolvedScaiSendOptions = Required<
-  Omit<ScaiSendModuleOptions, 'smtpRelayUrl' | 'principalResolver' | 'dnsResolver' | 'clock' | 'webhookHttpClient' | 'mailTransport' | 'concurrency'>
+  Omit<ScaiSendModuleOptions, 'smtpRelayUrl' | 'principalResolver' | 'dnsResolver' | 'clock' | 'webhookHttpClient' | 'mailTransport' | 'unsubscribePageTemplate' | 'concurrency'>
 > &
-  Pick<ScaiSendModuleOptions, 'smtpRelayUrl' | 'principalResolver' | 'dnsResolver' | 'clock' | 'webhookHttpClient' | 'mailTransport'> & {
+  Pick<ScaiSendModuleOptions, 'smtpRelayUrl' | 'principalResolver' | 'dnsResolver' | 'clock' | 'webhookHttpClient' | 'mailTransport' | 'unsubscribePageTemplate'> & {
     concurrency: { send: number; webhook: number };
   };

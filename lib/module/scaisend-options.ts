@@ -38,6 +38,7 @@ export function resolveScaiSendOptions(options: ScaiSendModuleOptions): Resolved
     clock: options.clock,
     webhookHttpClient: options.webhookHttpClient,
     mailTransport: options.mailTransport,
+    unsubscribePageTemplate: options.unsubscribePageTemplate,
   };
 }
 
@@ -69,6 +70,9 @@ function collectProblems(options: ScaiSendModuleOptions | undefined): string[] {
   }
   if (options.webhookTimeoutMs !== undefined && !(options.webhookTimeoutMs > 0)) {
     problems.push('webhookTimeoutMs: must be a positive number of milliseconds');
+  }
+  if (options.unsubscribePageTemplate !== undefined && typeof options.unsubscribePageTemplate !== 'string') {
+    problems.push('unsubscribePageTemplate: must be an eta template string');
   }
   if (options.dnsServers !== undefined && (!Array.isArray(options.dnsServers) || !options.dnsServers.every((server) => typeof server === 'string' && server.length > 0))) {
     problems.push('dnsServers: must be a list of "ip" or "ip:port" strings');

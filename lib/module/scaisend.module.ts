@@ -36,6 +36,16 @@ import { SuppressionService } from '../suppressions/suppression.service.js';
 import { TemplateController } from '../templates/template.controller.js';
 import { TemplateService } from '../templates/template.service.js';
 import { TenantService } from '../tenants/tenant.service.js';
+import { DEFAULT_UNSUBSCRIBE_PAGE_TEMPLATE } from '../tracking/templates/unsubscribe-page.js';
+import { EngagementRecorder } from '../tracking/engagement.recorder.js';
+import { TrackingController } from '../tracking/tracking.controller.js';
+import { TrackingService } from '../tracking/tracking.service.js';
+import { TrackingSettingsController } from '../tracking/tracking-settings.controller.js';
+import { TrackingSettingsService } from '../tracking/tracking-settings.service.js';
+import { TrackingTokens } from '../tracking/tracking-token.js';
+import { UnsubscribeController } from '../tracking/unsubscribe.controller.js';
+import { UNSUBSCRIBE_PAGE_TEMPLATE, UnsubscribePageRenderer } from '../tracking/unsubscribe-page.renderer.js';
+import { UnsubscribeService } from '../tracking/unsubscribe.service.js';
 import { DefaultWebhookHttpClient } from '../webhooks/webhook-sender.js';
 import { WebhookController } from '../webhooks/webhook.controller.js';
 import { WebhookProcessor } from '../webhooks/webhook.processor.js';
@@ -78,6 +88,13 @@ const providers: Provider[] = [
   SuppressionListService,
   SuppressionGroupService,
   WebhookService,
+  fromOptions(UNSUBSCRIBE_PAGE_TEMPLATE, (options) => options.unsubscribePageTemplate, () => DEFAULT_UNSUBSCRIBE_PAGE_TEMPLATE),
+  TrackingTokens,
+  TrackingSettingsService,
+  TrackingService,
+  EngagementRecorder,
+  UnsubscribePageRenderer,
+  UnsubscribeService,
   {
     provide: MAIL_TRANSPORT,
     inject: [RESOLVED_OPTIONS, DNS_RESOLVER],
@@ -104,6 +121,7 @@ const providers: Provider[] = [
   controllers: [
     ApiKeyController, DomainController, TemplateController, MailController, BatchController, ScheduledSendController, MessageController, StatsController, WebhookController, HealthController,
     BounceController, SpamReportController, BlockController, InvalidEmailController, GlobalUnsubscribeController, SuppressionGroupController,
+    TrackingController, UnsubscribeController, TrackingSettingsController,
   ],
   providers,
   exports: [MailService, EventRecorder, RESOLVED_OPTIONS],

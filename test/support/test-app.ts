@@ -2,6 +2,7 @@ import type { INestApplication } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
+import { Redis } from 'ioredis';
 import { DataSource } from 'typeorm';
 import type { ScaiSendModuleOptions } from '../../lib/index.js';
 import { createAdminToken } from '../../sample-app/admin-token.js';
@@ -23,6 +24,7 @@ export class TestApp {
     readonly app: INestApplication,
     readonly baseUrl: string,
     readonly config: SampleAppConfig,
+    private readonly queuePrefix: string | undefined,
   ) {}
 
   static async start(options: TestAppOptions): Promise<TestApp> {
@@ -52,7 +54,7 @@ export class TestApp {
     app.enableShutdownHooks();
     await app.listen(0, '127.0.0.1');
     const { port } = app.getHttpServer().address() as AddressInfo;
-    return new TestApp(app, `http://127.0.0.1:${port}`, config);
+    return new TestApp(app, `http://127.0.0.1:${port}`, config, queue?.prefix);
   }
 
   get dataSource(): DataSource {
@@ -92,7 +94,18 @@ export class TestApp {
     }
   }
 
+  /** Closes the app and deletes the Redis keys of its queues. */
   async close(): Promise<void> {
     await this.app.close();
+    if (!this.queuePrefix || !this.config.redis) return;
+
+    const redis = new Redis({ host: this.config.redis.host, port: this.config.redis.port, db: this.config.redis.db });
+    try {
+      const keys: string[] = [];
+      for await (const batch of redis.scanStream({ match: `${this.queuePrefix}:*`, count: 500 })) keys.push(...(batch as string[]));
+      if (keys.length > 0) await redis.del(...keys);
+    } finally {
+      redis.disconnect();
+    }
   }
 }
