@@ -17,6 +17,8 @@ import { CLOCK, MAIL_TRANSPORT } from '../module/tokens.js';
 import { ScaiSendQueues, SEND_QUEUE, SendJobData } from '../queues/scaisend-queues.js';
 import { SuppressionService } from '../suppressions/suppression.service.js';
 import { TrackingService } from '../tracking/tracking.service.js';
+import { returnPathDomain } from '../inbound/return-path-records.js';
+import { verpAddress } from '../inbound/verp.js';
 import { DeliveryOutcomeWriter } from './delivery-outcome.writer.js';
 import type { MailTransport } from './mail-transport.js';
 import { buildMime, BuiltMime, DkimSigningKey } from './mime-builder.js';
@@ -222,9 +224,20 @@ export class DeliveryProcessor implements OnApplicationBootstrap, OnApplicationS
     return taken;
   }
 
+  /**
+   * Returns the VERP address of the message on its domain's return path once those records are
+   * verified, so bounces name the message; else the From address. An envelope domain without
+   * MX and SPF records would fail receivers' sender checks.
+   */
+  private async envelopeSender(message: MessageEntity, built: BuiltMime): Promise<string> {
+    const senderDomain = domainOf(message.fromEmail);
+    if (!this.options.returnPath || !(await this.domains.returnPathVerified(message.tenantId, senderDomain))) return built.envelope.from;
+    return verpAddress(message.id, returnPathDomain(senderDomain), this.options.secretKey);
+  }
+
   private async sendOverSmtp(message: MessageEntity, built: BuiltMime, emails: string[]): Promise<DeliveryResult> {
     try {
-      return await this.transport.send(built.raw, { from: built.envelope.from, to: emails });
+      return await this.transport.send(built.raw, { from: await this.envelopeSender(message, built), to: emails });
     } catch (error) {
       const reason = error instanceof SmtpConnectionError ? error.message : `Delivery failed: ${(error as Error).message}`;
       this.logger.warn(`Message ${message.id} attempt ${message.attempts}: ${reason}`);

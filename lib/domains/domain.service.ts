@@ -10,6 +10,7 @@ import type { ResolvedScaiSendOptions } from '../module/scaisend-options.interfa
 import { RESOLVED_OPTIONS } from '../module/scaisend.module-definition.js';
 import { CLOCK, DNS_RESOLVER, SECRET_BOX } from '../module/tokens.js';
 import type { DkimSigningKey } from '../delivery/mime-builder.js';
+import { returnPathRecords, verifyReturnPathRecords } from '../inbound/return-path-records.js';
 import { generateDkimKeyPair } from './dkim-keys.js';
 import { buildDnsRecords, DmarcPolicy, DnsRecord } from './dns-records.js';
 import { verifyDnsRecords, VerificationError } from './domain-verifier.js';
@@ -81,10 +82,19 @@ export class DomainService {
     this.signingKeys.clear();
   }
 
-  /** The records to publish: DKIM, SPF, DMARC, and the DKIM record of a rotation in progress. */
+  /** The records to publish: DKIM, SPF, DMARC, a rotation's new DKIM record, and the return path's. */
   records(domain: SenderDomainEntity): DnsRecord[] {
     const next = this.nextDkimRecord(domain);
-    return next ? [...this.currentRecords(domain), next] : this.currentRecords(domain);
+    return [...this.currentRecords(domain), ...(next ? [next] : []), ...this.returnPathRecordsOf(domain)];
+  }
+
+  /** Whether the tenant's verified domain of this name also has its return-path records in place. */
+  async returnPathVerified(tenantId: string, domainName: string): Promise<boolean> {
+    return (await this.findVerified(tenantId, domainName))?.recordStatus.return_path === true;
+  }
+
+  private returnPathRecordsOf(domain: SenderDomainEntity): DnsRecord[] {
+    return this.options.returnPath ? returnPathRecords(domain.domain, this.options.returnPath.mxHost, domain.spfMechanisms) : [];
   }
 
   /**
@@ -130,16 +140,18 @@ export class DomainService {
     const domain = await this.get(tenantId, id);
     const rotated = await this.completeRotation(domain);
     const result = await verifyDnsRecords(this.currentRecords(domain), this.resolver);
+    // The return path is optional for live sends: without it mail keeps the From address as its envelope sender.
+    const returnPath = await verifyReturnPathRecords(this.returnPathRecordsOf(domain), this.resolver);
     const now = this.clock.now();
 
     domain.verified = result.verified;
-    domain.recordStatus = result.valid as Record<string, boolean>;
+    domain.recordStatus = { ...result.valid, ...returnPath.valid } as Record<string, boolean>;
     domain.lastCheckedAt = now;
     domain.verifiedAt = result.verified ? (domain.verifiedAt ?? now) : null;
     await this.domains.update({ tenantId, id }, { verified: domain.verified, recordStatus: domain.recordStatus, lastCheckedAt: now, verifiedAt: domain.verifiedAt });
     this.signingKeys.clear();
     this.logger.log(`Sender domain ${id} checked: ${result.verified ? 'verified' : `${result.errors.length} records failing`}`);
-    return { domain, errors: [...result.errors, ...rotated.errors] };
+    return { domain, errors: [...result.errors, ...rotated.errors, ...returnPath.errors] };
   }
 
   /** Switches signing to a rotation's key once its record is published; returns that record's errors otherwise. */

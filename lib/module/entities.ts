@@ -2,6 +2,7 @@ import { ApiKeyEntity } from '../api-keys/api-key.entity.js';
 import { SenderDomainEntity } from '../domains/sender-domain.entity.js';
 import { EventEntity } from '../events/event.entity.js';
 import { BatchEntity } from '../mail/batch.entity.js';
+import { RecordedReportEntity } from '../inbound/recorded-report.entity.js';
 import { MessageRecipientEntity } from '../messages/message-recipient.entity.js';
 import { MessageStatusChangeEntity } from '../messages/message-status-change.entity.js';
 import { MessageEntity } from '../messages/message.entity.js';
@@ -37,4 +38,5 @@ export const SCAISEND_ENTITIES = [
   DailyStatEntity,
   TrackingSettingsEntity,
   FirstEngagementEntity,
+  RecordedReportEntity,
 ];

@@ -3,6 +3,7 @@ import type { Clock } from '../common/clock.js';
 import type { DnsResolver } from '../common/dns-resolver.js';
 import type { PrincipalResolver } from '../common/principal.js';
 import type { MailTransport } from '../delivery/mail-transport.js';
+import type { InboundSmtpOptions } from '../inbound/inbound-options.js';
 import type { WebhookHttpClient } from '../webhooks/webhook-sender.js';
 
 /** BullMQ on Redis: an ioredis connection or its options. */
@@ -90,12 +91,25 @@ export interface ScaiSendModuleOptions {
    * @default the module's built-in page
    */
   unsubscribePageTemplate?: string;
+
+  /**
+   * Return paths for bounces: MX and SPF records at `bounces.<domain>` join each sender domain's
+   * records, and once they verify, mail goes out with a VERP envelope sender there.
+   * Unset: the envelope sender is the From address.
+   */
+  returnPath?: {
+    /** Host name that the `bounces.<domain>` MX records point at: the inbound SMTP server, on port 25. */
+    mxHost: string;
+  };
+
+  /** Inbound SMTP server for bounces and feedback reports. Unset: not started. */
+  inboundSmtp?: InboundSmtpOptions;
 }
 
 /** Options with every default applied. */
 export type ResolvedScaiSendOptions = Required<
-  Omit<ScaiSendModuleOptions, 'smtpRelayUrl' | 'principalResolver' | 'dnsResolver' | 'clock' | 'webhookHttpClient' | 'mailTransport' | 'unsubscribePageTemplate' | 'concurrency'>
+  Omit<ScaiSendModuleOptions, 'smtpRelayUrl' | 'principalResolver' | 'dnsResolver' | 'clock' | 'webhookHttpClient' | 'mailTransport' | 'unsubscribePageTemplate' | 'returnPath' | 'inboundSmtp' | 'concurrency'>
 > &
-  Pick<ScaiSendModuleOptions, 'smtpRelayUrl' | 'principalResolver' | 'dnsResolver' | 'clock' | 'webhookHttpClient' | 'mailTransport' | 'unsubscribePageTemplate'> & {
+  Pick<ScaiSendModuleOptions, 'smtpRelayUrl' | 'principalResolver' | 'dnsResolver' | 'clock' | 'webhookHttpClient' | 'mailTransport' | 'unsubscribePageTemplate' | 'returnPath' | 'inboundSmtp'> & {
     concurrency: { send: number; webhook: number };
   };

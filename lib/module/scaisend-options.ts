@@ -39,6 +39,8 @@ export function resolveScaiSendOptions(options: ScaiSendModuleOptions): Resolved
     webhookHttpClient: options.webhookHttpClient,
     mailTransport: options.mailTransport,
     unsubscribePageTemplate: options.unsubscribePageTemplate,
+    returnPath: options.returnPath,
+    inboundSmtp: options.inboundSmtp,
   };
 }
 
@@ -70,6 +72,12 @@ function collectProblems(options: ScaiSendModuleOptions | undefined): string[] {
   }
   if (options.webhookTimeoutMs !== undefined && !(options.webhookTimeoutMs > 0)) {
     problems.push('webhookTimeoutMs: must be a positive number of milliseconds');
+  }
+  if (options.returnPath !== undefined && !/^(?=.{1,253}$)([a-z0-9-]+\.)+[a-z0-9-]+$/i.test(options.returnPath?.mxHost ?? '')) {
+    problems.push('returnPath.mxHost: must be a host name such as inbound.example.com');
+  }
+  if (options.inboundSmtp !== undefined && !(Number.isInteger(options.inboundSmtp?.port) && options.inboundSmtp.port >= 0 && options.inboundSmtp.port < 65536)) {
+    problems.push('inboundSmtp.port: must be a port number (0-65535)');
   }
   if (options.unsubscribePageTemplate !== undefined && typeof options.unsubscribePageTemplate !== 'string') {
     problems.push('unsubscribePageTemplate: must be an eta template string');

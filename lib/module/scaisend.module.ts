@@ -46,6 +46,10 @@ import { TrackingTokens } from '../tracking/tracking-token.js';
 import { UnsubscribeController } from '../tracking/unsubscribe.controller.js';
 import { UNSUBSCRIBE_PAGE_TEMPLATE, UnsubscribePageRenderer } from '../tracking/unsubscribe-page.renderer.js';
 import { UnsubscribeService } from '../tracking/unsubscribe.service.js';
+import { InboundController } from '../inbound/inbound.controller.js';
+import { INBOUND_SMTP_OPTIONS } from '../inbound/inbound-options.js';
+import { InboundService } from '../inbound/inbound.service.js';
+import { InboundSmtpServer } from '../inbound/inbound-smtp.server.js';
 import { DefaultWebhookHttpClient } from '../webhooks/webhook-sender.js';
 import { WebhookController } from '../webhooks/webhook.controller.js';
 import { WebhookProcessor } from '../webhooks/webhook.processor.js';
@@ -95,6 +99,9 @@ const providers: Provider[] = [
   EngagementRecorder,
   UnsubscribePageRenderer,
   UnsubscribeService,
+  { provide: INBOUND_SMTP_OPTIONS, inject: [RESOLVED_OPTIONS], useFactory: (options: ResolvedScaiSendOptions) => options.inboundSmtp ?? null },
+  InboundService,
+  InboundSmtpServer,
   {
     provide: MAIL_TRANSPORT,
     inject: [RESOLVED_OPTIONS, DNS_RESOLVER],
@@ -121,7 +128,7 @@ const providers: Provider[] = [
   controllers: [
     ApiKeyController, DomainController, TemplateController, MailController, BatchController, ScheduledSendController, MessageController, StatsController, WebhookController, HealthController,
     BounceController, SpamReportController, BlockController, InvalidEmailController, GlobalUnsubscribeController, SuppressionGroupController,
-    TrackingController, UnsubscribeController, TrackingSettingsController,
+    TrackingController, UnsubscribeController, TrackingSettingsController, InboundController,
   ],
   providers,
   exports: [MailService, EventRecorder, RESOLVED_OPTIONS],

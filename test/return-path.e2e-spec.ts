@@ -1,0 +1,99 @@
+import { parseVerpToken, verpTokenOfAddress } from '../lib/inbound/verp.js';
+import { TestDnsServer } from './support/dns-server.js';
+import { SmtpSink } from './support/smtp-sink.js';
+import { TestApp } from './support/test-app.js';
+import { TestDatabase } from './support/test-database.js';
+import { waitForStatus } from './support/walkthrough.js';
+
+/** A failure DSN for `recipient`, addressed to the VERP envelope sender as a receiving MTA sends it. */
+function dsnTo(verp: string, recipient: string): string {
+  return [
+    'From: MAILER-DAEMON@mx.example.com',
+    `To: ${verp}`,
+    'Subject: Undelivered Mail Returned to Sender',
+    'MIME-Version: 1.0',
+    'Content-Type: multipart/report; report-type=delivery-status; boundary="b1"',
+    '',
+    '--b1',
+    'Content-Type: text/plain',
+    '',
+    'The mail could not be delivered.',
+    '--b1',
+    'Content-Type: message/delivery-status',
+    '',
+    'Reporting-MTA: dns; mx.example.com',
+    '',
+    `Final-Recipient: rfc822; ${recipient}`,
+    'Action: failed',
+    'Status: 5.1.1',
+    'Diagnostic-Code: smtp; 550 5.1.1 User unknown',
+    '--b1--',
+    '',
+  ].join('\r\n');
+}
+
+describe('return path', () => {
+  let database: TestDatabase;
+  let dns: TestDnsServer;
+  let relay: SmtpSink;
+  let app: TestApp;
+  let admin: string;
+
+  beforeAll(async () => {
+    database = await TestDatabase.create();
+    dns = await TestDnsServer.start();
+    relay = await SmtpSink.start();
+    app = await TestApp.start({
+      databaseUrl: database.url,
+      config: { dnsServers: [dns.address], smtpRelayUrl: `smtp://127.0.0.1:${relay.port}` },
+      overrides: { returnPath: { mxHost: 'inbound.acme.test' } },
+    });
+    admin = await app.adminToken('acme');
+  });
+
+  afterAll(async () => {
+    await app?.close();
+    await relay?.stop();
+    await dns?.stop();
+    await database?.drop();
+  });
+
+  it('sends from a VERP address once the return path verifies and reads its bounces', async () => {
+    const created = await app.request('POST', '/api/admin/domains', admin, { domain: 'mail.acme.test' });
+    const returnPath = created.body.dns_records.filter((record: { purpose: string }) => record.purpose === 'return_path');
+    expect(returnPath.map((record: { type: string; host: string }) => `${record.type} ${record.host}`).sort()).toEqual(['MX bounces.mail.acme.test', 'TXT bounces.mail.acme.test']);
+
+    for (const record of created.body.dns_records as Array<{ type: string; host: string; value: string }>) {
+      if (record.type === 'MX') {
+        const [priority, exchange] = record.value.split(' ');
+        dns.setMx(record.host, [{ priority: Number(priority), exchange: exchange as string }]);
+      } else {
+        dns.setTxt(record.host, [record.value]);
+      }
+    }
+    const verified = await app.request('POST', `/api/admin/domains/${created.body.id}/verify`, admin);
+    expect(verified.body).toMatchObject({ verified: true, errors: [] });
+
+    const sent = await app.request('POST', '/v3/mail/send', admin, {
+      personalizations: [{ to: [{ email: 'gone@example.com' }] }],
+      from: { email: 'hello@mail.acme.test' },
+      subject: 'Hi',
+      content: [{ type: 'text/plain', value: 'Hello' }],
+    });
+    const [received] = await relay.waitForMessages(1);
+    expect(received!.from).toMatch(/^bounces\+[a-z2-7]+@bounces\.mail\.acme\.test$/);
+    expect(parseVerpToken(verpTokenOfAddress(received!.from) as string, app.config.secretKey)).toBe(sent.body.message_id);
+    await waitForStatus(app, admin, sent.body.message_id, ['delivered']);
+
+    const response = await fetch(`${app.baseUrl}/api/admin/inbound`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${admin}`, 'content-type': 'message/rfc822' },
+      body: dsnTo(received!.from, 'gone@example.com'),
+    });
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({ kind: 'dsn', recipients: [{ email: 'gone@example.com', status: '5.1.1', category: 'hard', message_id: sent.body.message_id }] });
+
+    const message = await waitForStatus(app, admin, sent.body.message_id, ['bounced']);
+    expect(message.events.map((event: { event_type: string }) => event.event_type)).toEqual(['processed', 'delivered', 'bounce']);
+  });
+});
