@@ -330,8 +330,17 @@ describe('SmtpDelivery direct MX', () => {
     await Promise.all([dns.stop(), sink.stop(), tlsSink.stop()]);
   });
 
+  // Each delivery keeps its MX sessions open for reuse, and a server waits for open sessions when it stops.
+  const deliveries: SmtpDelivery[] = [];
+
+  afterEach(async () => {
+    await Promise.all(deliveries.splice(0).map((delivery) => delivery.close()));
+  });
+
   function mxDelivery(port: number): SmtpDelivery {
-    return new SmtpDelivery({ resolver, mxPort: port, heloName: 'mta.example.test', connectionTimeoutMs: 5000 });
+    const delivery = new SmtpDelivery({ resolver, mxPort: port, heloName: 'mta.example.test', connectionTimeoutMs: 5000 });
+    deliveries.push(delivery);
+    return delivery;
   }
 
   it('delivers to the MX host', async () => {
@@ -459,13 +468,16 @@ describe('SmtpDelivery direct MX', () => {
     dns.setMx('xn--bcher-kva.example', [{ exchange: 'mx.xn--bcher-kva.example', priority: 10 }]);
     dns.setA('mx.xn--bcher-kva.example', ['127.0.0.1']);
 
+    const delivery = mxDelivery(server.port);
+
     try {
-      const result = await mxDelivery(server.port).send(RAW, { from: 'bounce@bücher.example', to: ['user@bücher.example'] });
+      const result = await delivery.send(RAW, { from: 'bounce@bücher.example', to: ['user@bücher.example'] });
 
       expect(result.mxHost).toBe('mx.xn--bcher-kva.example');
       expect(result.recipients[0]).toMatchObject({ email: 'user@bücher.example', accepted: true, code: 250 });
       expect(server.envelopeCommands).toEqual(['MAIL FROM:<bounce@xn--bcher-kva.example>', 'RCPT TO:<user@xn--bcher-kva.example>']);
     } finally {
+      await delivery.close();
       await server.stop();
     }
   });
@@ -484,8 +496,10 @@ describe('SmtpDelivery direct MX', () => {
     dns.setMx('example.org', [{ exchange: 'mx.example.org', priority: 10 }]);
     dns.setA('mx.example.org', ['127.0.0.1']);
 
+    const delivery = mxDelivery(server.port);
+
     try {
-      const result = await mxDelivery(server.port).send(RAW, { from: 'bounce@example.test', to: ['用户@example.org', 'alice@example.org'] });
+      const result = await delivery.send(RAW, { from: 'bounce@example.test', to: ['用户@example.org', 'alice@example.org'] });
 
       expect(result.mxHost).toBe('mx.example.org');
       expect(result.recipients.map((recipient) => [recipient.email, recipient.accepted, recipient.code, recipient.enhancedStatus])).toEqual([
@@ -494,6 +508,7 @@ describe('SmtpDelivery direct MX', () => {
       ]);
       expect(server.envelopeCommands).toEqual(['MAIL FROM:<bounce@example.test>', 'RCPT TO:<alice@example.org>']);
     } finally {
+      await delivery.close();
       await server.stop();
     }
   });
@@ -524,6 +539,7 @@ describe('SmtpDelivery direct MX with in-memory DNS', () => {
     const delivery = new SmtpDelivery({ resolver, mxPort: sink.port });
 
     const result = await delivery.send(RAW, { from: 'bounce@example.test', to: ['alice@example.org'] });
+    await delivery.close();
 
     expect(result.mxHost).toBeNull();
     expect(result.recipients[0]).toMatchObject({ accepted: false, code: 556, enhancedStatus: '5.1.10' });
@@ -539,6 +555,7 @@ describe('SmtpDelivery direct MX with in-memory DNS', () => {
     const delivery = new SmtpDelivery({ resolver, mxPort: sink.port });
 
     const result = await delivery.send(RAW, { from: 'bounce@example.test', to: ['alice@example.org'] });
+    await delivery.close();
 
     expect(result.mxHost).toBe('backup.example.org');
     expect(result.recipients[0]?.accepted).toBe(true);

@@ -1,22 +1,25 @@
-import { isIP } from 'node:net';
 import { createTransport } from 'nodemailer';
 import type Mail from 'nodemailer/lib/mailer';
 import { parseConnectionUrl } from 'nodemailer/lib/shared';
 import type { SMTPPoolOptions, SMTPPoolSentMessageInfo } from 'nodemailer/lib/smtp-pool';
 import SMTPConnection from 'nodemailer/lib/smtp-connection';
 import type { DnsResolver } from '../common/dns-resolver.js';
-import { resolveMxHosts } from './mx-hosts.js';
+import { DomainThrottle } from './mx/domain-throttle.js';
+import { MemoryThrottleStore } from './mx/memory-throttle-store.js';
+import { MxDelivery } from './mx/mx-delivery.js';
+import { resolveConnectionPool, resolveThrottle, resolveTimeouts, type MxDeliveryOptions } from './mx/mx-delivery-options.js';
+import type { ThrottleStore } from './mx/throttle-store.js';
 import { envelopeNeedsSmtpUtf8, groupByDomain, offersSmtpUtf8, toSmtpEnvelope, type SmtpEnvelope } from './smtp-envelope.js';
 import { connectionError, SmtpConnectionError } from './smtp-connection-error.js';
-import { acceptedRecipients, asTransactionFailure, errorCode, failedRecipients, rejectAll, smtpUtf8Rejections, type DeliveryResult } from './smtp-replies.js';
-import { inEnvelopeOrder, logIn, transact, unreachableOutcome, type DomainOutcome } from './smtp-transaction.js';
+import { acceptedRecipients, asTransactionFailure, failedRecipients, type DeliveryResult } from './smtp-replies.js';
+import { inEnvelopeOrder, logIn, splitBySmtpUtf8, transact, type DomainOutcome } from './smtp-transaction.js';
 
 export { resolveMxHosts } from './mx-hosts.js';
 export { SmtpConnectionError } from './smtp-connection-error.js';
 export type { DeliveryResult, RecipientResult } from './smtp-replies.js';
 
-/** Settings of {@link SmtpDelivery}. */
-export interface SmtpDeliveryOptions {
+/** Settings of {@link SmtpDelivery}. The {@link MxDeliveryOptions} apply to direct MX delivery only. */
+export interface SmtpDeliveryOptions extends MxDeliveryOptions {
   /** Relay for every message, `smtp://user:pass@host:port` or `smtps://…`. Unset means direct MX delivery. */
   relayUrl?: string;
   /** TCP port of MX hosts. @default 25 */
@@ -25,22 +28,48 @@ export interface SmtpDeliveryOptions {
   resolver: DnsResolver;
   /** Name sent with EHLO. @default nodemailer's choice, the machine's host name */
   heloName?: string;
-  /** Time allowed to connect and to receive the greeting, in milliseconds. @default 30000 */
+  /** Time allowed to connect and to receive the greeting, in milliseconds. For MX hosts, `timeouts.connectMs` wins. @default 30000 */
   connectionTimeoutMs?: number;
 }
 
 const DEFAULT_MX_PORT = 25;
 const DEFAULT_CONNECTION_TIMEOUT_MS = 30_000;
-/** Resolver codes that mean the recipient domain has no mail host at all, a permanent failure. */
-const NO_SUCH_DOMAIN_CODES = new Set(['ENOTFOUND', 'ENODATA']);
 
 type RelayTransport = Mail<SMTPPoolSentMessageInfo, SMTPPoolOptions>;
 
-/** Sends built messages over SMTP, through one relay or straight to each recipient domain's MX. */
+/**
+ * Sends built messages over SMTP, through one relay or straight to each recipient domain's MX.
+ * Direct delivery reuses sessions per MX host and throttles each recipient domain (see
+ * {@link MxDeliveryOptions}); relay delivery uses one pooled transport per relay and no throttle.
+ */
 export class SmtpDelivery {
   private readonly relays = new Map<string, RelayTransport>();
+  private readonly throttle: DomainThrottle;
+  private readonly mx: MxDelivery;
+  /** The store this instance made itself, which `close()` closes; a store passed in stays open. */
+  private readonly ownStore: ThrottleStore | null;
 
-  constructor(private readonly options: SmtpDeliveryOptions) {}
+  constructor(private readonly options: SmtpDeliveryOptions) {
+    const store = options.throttle?.store ?? new MemoryThrottleStore();
+    this.ownStore = options.throttle?.store ? null : store;
+    this.throttle = new DomainThrottle({
+      ...resolveThrottle(options.throttle),
+      store,
+      concurrency: options.concurrency ?? {},
+      ratePerMinute: options.ratePerMinute ?? {},
+    });
+    this.mx = new MxDelivery({
+      resolver: options.resolver,
+      port: options.mxPort ?? DEFAULT_MX_PORT,
+      session: {
+        heloName: options.heloName,
+        timeouts: resolveTimeouts(options.timeouts, options.connectionTimeoutMs),
+        requireTls: options.requireTls ?? false,
+      },
+      pool: resolveConnectionPool(options.connectionPool),
+      throttle: this.throttle,
+    });
+  }
 
   /**
    * Sends `raw` to every envelope recipient. Rejections at RCPT or DATA come back per recipient, and
@@ -60,10 +89,13 @@ export class SmtpDelivery {
     return this.sendViaRelay(this.options.relayUrl, raw, smtpEnvelope);
   }
 
-  /** Closes the pooled relay connections. */
+  /** Closes the pooled relay connections and MX sessions, and the throttle store when this instance made it. */
   async close(): Promise<void> {
     for (const transport of this.relays.values()) transport.close();
     this.relays.clear();
+    this.throttle.close();
+    await this.mx.close();
+    await this.ownStore?.close();
   }
 
   private async sendViaRelay(relayUrl: string, raw: Buffer, envelope: SmtpEnvelope): Promise<DeliveryResult> {
@@ -132,7 +164,7 @@ export class SmtpDelivery {
   private async sendDirect(raw: Buffer, envelope: SmtpEnvelope): Promise<DeliveryResult> {
     const byDomain = groupByDomain(envelope.to);
     const outcomes = await Promise.all(
-      [...byDomain].map(([domain, recipients]) => this.deliverToDomain(domain, { from: envelope.from, to: recipients }, raw)),
+      [...byDomain].map(([domain, recipients]) => this.mx.deliverToDomain(domain, { from: envelope.from, to: recipients }, raw)),
     );
 
     const unreachable = outcomes.filter((outcome) => outcome.connectionError);
@@ -144,70 +176,6 @@ export class SmtpDelivery {
       tls: sessions.length > 0 && sessions.every((session) => session.tls),
       response: sessions[0]?.response ?? null,
       recipients: inEnvelopeOrder(envelope.to, outcomes.flatMap((outcome) => outcome.recipients)),
-    };
-  }
-
-  private async deliverToDomain(domain: string, envelope: SmtpEnvelope, raw: Buffer): Promise<DomainOutcome> {
-    const emails = envelope.to.map((recipient) => recipient.email);
-    let hosts: string[];
-    try {
-      hosts = await resolveMxHosts(domain, this.options.resolver);
-    } catch (error) {
-      return lookupFailureOutcome(domain, emails, error);
-    }
-
-    if (hosts.length === 0) {
-      // RFC 7505 3: a null MX means the domain accepts no mail.
-      return { recipients: rejectAll(emails, 556, `556 5.1.10 Domain ${domain} accepts no mail (null MX)`) };
-    }
-
-    const session = await this.connectToFirstHost(hosts);
-    if ('error' in session) {
-      return unreachableOutcome(emails, connectionError(`No MX host of ${domain} accepted a connection`, session.error));
-    }
-    return this.runTransaction(session.connection, session.host, envelope, raw);
-  }
-
-  private async connectToFirstHost(hosts: string[]): Promise<{ host: string; connection: SMTPConnection } | { error: unknown }> {
-    let lastError: unknown;
-    for (const host of hosts) {
-      let addresses: string[];
-      try {
-        addresses = await this.hostAddresses(host);
-      } catch (error) {
-        lastError = error;
-        continue;
-      }
-
-      for (const address of addresses) {
-        try {
-          return { host, connection: await this.openSession(host, this.mxConnectionOptions(host, address)) };
-        } catch (error) {
-          lastError = error;
-        }
-      }
-    }
-    return { error: lastError };
-  }
-
-  /** Resolves through the configured resolver, because MX host names may exist only there. */
-  private async hostAddresses(host: string): Promise<string[]> {
-    if (isIP(host)) return [host];
-
-    const ipv4 = await this.options.resolver.resolve4(host).catch(() => []);
-    return ipv4.length > 0 ? ipv4 : this.options.resolver.resolve6(host);
-  }
-
-  private mxConnectionOptions(host: string, address: string): SMTPConnection.Options {
-    return {
-      host: address,
-      port: this.options.mxPort ?? DEFAULT_MX_PORT,
-      secure: false,
-      ignoreTLS: false,
-      opportunisticTLS: true,
-      servername: isIP(host) ? undefined : host,
-      // MX hosts often present self-signed certificates, and opportunistic TLS encrypts without trusting them.
-      tls: { rejectUnauthorized: false },
     };
   }
 
@@ -227,20 +195,9 @@ export class SmtpDelivery {
     });
   }
 
-  /**
-   * Runs one transaction on an open session and quits. Without SMTPUTF8 on the server, recipients
-   * that need it are rejected here and the rest are sent, or all are rejected when the sender needs it.
-   *
-   * NOTE: the rest still get a message whose To or Cc may hold the rejected address in UTF-8
-   * (RFC 6532), which RFC 6531 reserves for SMTPUTF8 sessions. nodemailer also adds SMTPUTF8 to
-   * MAIL FROM only for a non-ASCII envelope, so such a header alone goes without that parameter.
-   */
+  /** Runs one transaction on an open session and quits; see {@link splitBySmtpUtf8} for servers without SMTPUTF8. */
   private async runTransaction(connection: SMTPConnection, mxHost: string, envelope: SmtpEnvelope, raw: Buffer): Promise<DomainOutcome> {
-    const smtpUtf8 = offersSmtpUtf8(connection);
-    const senderBlocked = envelope.from.needsSmtpUtf8 && !smtpUtf8;
-    const blocked = senderBlocked ? envelope.to : envelope.to.filter((recipient) => recipient.needsSmtpUtf8 && !smtpUtf8);
-    const sendable = envelope.to.filter((recipient) => !blocked.includes(recipient));
-    const rejected = smtpUtf8Rejections(blocked, mxHost, senderBlocked);
+    const { sendable, rejected } = splitBySmtpUtf8(envelope, offersSmtpUtf8(connection), mxHost);
 
     if (sendable.length === 0) {
       connection.quit();
@@ -262,11 +219,4 @@ export class SmtpDelivery {
  */
 function relayUsesTls(url: URL): boolean {
   return url.protocol === 'smtps:' || url.searchParams.get('secure') === 'true' || url.searchParams.get('requireTLS') === 'true';
-}
-
-function lookupFailureOutcome(domain: string, recipients: string[], error: unknown): DomainOutcome {
-  if (NO_SUCH_DOMAIN_CODES.has(errorCode(error) ?? '')) {
-    return { recipients: rejectAll(recipients, 550, `550 5.1.2 Domain ${domain} has no MX or address record`) };
-  }
-  return unreachableOutcome(recipients, connectionError(`MX lookup for ${domain} failed`, error));
 }

@@ -15,6 +15,13 @@ export interface RecipientResult {
   /** RFC 3463 enhanced status code from the reply text, such as `5.1.1`. */
   enhancedStatus: string | null;
   response: string;
+  /**
+   * True when the session failed after the message data began (timeout or lost connection). The
+   * server may have accepted the message, and the recipient counts as deferred. Absent otherwise.
+   */
+  outcomeUnknown?: boolean;
+  /** Time until the recipient domain's next send time, set when throttling deferred the recipient locally, in milliseconds. */
+  retryAfterMs?: number;
 }
 
 /** Outcome of one `SmtpDelivery.send` call. */

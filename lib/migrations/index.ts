@@ -5,6 +5,7 @@ import { SuppressionGroups1764936000000 } from './postgres/1764936000000-suppres
 import { DkimRotation1764957600000 } from './postgres/1764957600000-dkim-rotation.js';
 import { StatsShards1764964800000 } from './postgres/1764964800000-stats-shards.js';
 import { Tracking1764979200000 } from './postgres/1764979200000-tracking.js';
+import { ThrottleState1765000000000 } from './postgres/1765000000000-throttle-state.js';
 import { Inbound1765008000000 } from './postgres/1765008000000-inbound.js';
 
 /** PostgreSQL migrations of the module's tables, oldest first; add them to the host's DataSource. */
@@ -16,5 +17,6 @@ export const SCAISEND_MIGRATIONS = [
   DkimRotation1764957600000,
   StatsShards1764964800000,
   Tracking1764979200000,
+  ThrottleState1765000000000,
   Inbound1765008000000,
 ];

@@ -3,6 +3,8 @@ import { SenderDomainEntity } from '../domains/sender-domain.entity.js';
 import { EventEntity } from '../events/event.entity.js';
 import { BatchEntity } from '../mail/batch.entity.js';
 import { RecordedReportEntity } from '../inbound/recorded-report.entity.js';
+import { ThrottleSlotEntity } from '../delivery/mx/throttle-slot.entity.js';
+import { ThrottleStateEntity } from '../delivery/mx/throttle-state.entity.js';
 import { MessageRecipientEntity } from '../messages/message-recipient.entity.js';
 import { MessageStatusChangeEntity } from '../messages/message-status-change.entity.js';
 import { MessageEntity } from '../messages/message.entity.js';
@@ -39,4 +41,6 @@ export const SCAISEND_ENTITIES = [
   TrackingSettingsEntity,
   FirstEngagementEntity,
   RecordedReportEntity,
+  ThrottleStateEntity,
+  ThrottleSlotEntity,
 ];

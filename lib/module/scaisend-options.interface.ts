@@ -3,6 +3,8 @@ import type { Clock } from '../common/clock.js';
 import type { DnsResolver } from '../common/dns-resolver.js';
 import type { PrincipalResolver } from '../common/principal.js';
 import type { MailTransport } from '../delivery/mail-transport.js';
+import type { MxDeliveryOptions, MxThrottleOptions } from '../delivery/mx/mx-delivery-options.js';
+import type { ThrottleStore } from '../delivery/mx/throttle-store.js';
 import type { InboundSmtpOptions } from '../inbound/inbound-options.js';
 import type { WebhookHttpClient } from '../webhooks/webhook-sender.js';
 
@@ -39,6 +41,13 @@ export interface ScaiSendModuleOptions {
 
   /** Port of direct MX delivery. @default 25 */
   mxPort?: number;
+
+  /**
+   * Direct MX delivery: STARTTLS policy, timeouts per SMTP phase, per-domain concurrency and rate
+   * limits, adaptive throttling and session reuse. Ignored when `smtpRelayUrl` is set.
+   * @default see MxDeliveryOptions
+   */
+  mxDelivery?: Omit<MxDeliveryOptions, 'throttle'> & { throttle?: Omit<MxThrottleOptions, 'store'> };
 
   /** DNS servers (`ip` or `ip:port`) for MX look-ups and domain verification. @default the system's */
   dnsServers?: string[];
@@ -85,6 +94,9 @@ export interface ScaiSendModuleOptions {
   /** @default SMTP through `smtpRelayUrl`, or direct to each recipient domain's MX */
   mailTransport?: MailTransport;
 
+  /** Shared state of the per-domain throttling. @default Redis or PostgreSQL, whichever carries the queues */
+  throttleStore?: ThrottleStore;
+
   /**
    * eta template of the unsubscribe page, with `it` an `UnsubscribePageView`. It is the
    * operator's own template, so it runs without the sandbox of tenant templates.
@@ -108,8 +120,8 @@ export interface ScaiSendModuleOptions {
 
 /** Options with every default applied. */
 export type ResolvedScaiSendOptions = Required<
-  Omit<ScaiSendModuleOptions, 'smtpRelayUrl' | 'principalResolver' | 'dnsResolver' | 'clock' | 'webhookHttpClient' | 'mailTransport' | 'unsubscribePageTemplate' | 'returnPath' | 'inboundSmtp' | 'concurrency'>
+  Omit<ScaiSendModuleOptions, 'smtpRelayUrl' | 'principalResolver' | 'dnsResolver' | 'clock' | 'webhookHttpClient' | 'mailTransport' | 'unsubscribePageTemplate' | 'returnPath' | 'inboundSmtp' | 'throttleStore' | 'concurrency'>
 > &
-  Pick<ScaiSendModuleOptions, 'smtpRelayUrl' | 'principalResolver' | 'dnsResolver' | 'clock' | 'webhookHttpClient' | 'mailTransport' | 'unsubscribePageTemplate' | 'returnPath' | 'inboundSmtp'> & {
+  Pick<ScaiSendModuleOptions, 'smtpRelayUrl' | 'principalResolver' | 'dnsResolver' | 'clock' | 'webhookHttpClient' | 'mailTransport' | 'unsubscribePageTemplate' | 'returnPath' | 'inboundSmtp' | 'throttleStore'> & {
     concurrency: { send: number; webhook: number };
   };

@@ -1,3 +1,4 @@
+import { mxDeliveryOptionProblems } from '../delivery/mx/mx-delivery-options.js';
 import type { ResolvedScaiSendOptions, ScaiSendModuleOptions } from './scaisend-options.interface.js';
 
 export const DEFAULT_DELIVERY_RETRY_DELAYS = [60, 300, 900, 1800, 3600, 7200, 14400, 28800];
@@ -23,6 +24,7 @@ export function resolveScaiSendOptions(options: ScaiSendModuleOptions): Resolved
     publicUrl,
     smtpRelayUrl: options.smtpRelayUrl || undefined,
     mxPort: options.mxPort ?? 25,
+    mxDelivery: options.mxDelivery ?? {},
     dnsServers: options.dnsServers ?? [],
     spfMechanisms: options.spfMechanisms ?? 'a mx',
     webhookAllowPrivate: options.webhookAllowPrivate ?? false,
@@ -41,6 +43,7 @@ export function resolveScaiSendOptions(options: ScaiSendModuleOptions): Resolved
     unsubscribePageTemplate: options.unsubscribePageTemplate,
     returnPath: options.returnPath,
     inboundSmtp: options.inboundSmtp,
+    throttleStore: options.throttleStore,
   };
 }
 
@@ -85,6 +88,7 @@ function collectProblems(options: ScaiSendModuleOptions | undefined): string[] {
   if (options.dnsServers !== undefined && (!Array.isArray(options.dnsServers) || !options.dnsServers.every((server) => typeof server === 'string' && server.length > 0))) {
     problems.push('dnsServers: must be a list of "ip" or "ip:port" strings');
   }
+  problems.push(...mxDeliveryOptionProblems(options.mxDelivery));
   return problems;
 }
 

@@ -1,5 +1,9 @@
 import { Module, Provider } from '@nestjs/common';
-import { TypeOrmModule } from '@nestjs/typeorm';
+import { getDataSourceToken, TypeOrmModule } from '@nestjs/typeorm';
+import type { DataSource } from 'typeorm';
+import { createThrottleStore } from '../delivery/mx/create-throttle-store.js';
+import { MemoryThrottleStore } from '../delivery/mx/memory-throttle-store.js';
+import type { ThrottleStore } from '../delivery/mx/throttle-store.js';
 import { ApiKeyController } from '../api-keys/api-key.controller.js';
 import { ApiKeyService } from '../api-keys/api-key.service.js';
 import { ScaiSendAuthGuard } from '../common/auth.guard.js';
@@ -58,7 +62,7 @@ import { SCAISEND_ENTITIES } from './entities.js';
 import type { ResolvedScaiSendOptions, ScaiSendModuleOptions } from './scaisend-options.interface.js';
 import { resolveScaiSendOptions } from './scaisend-options.js';
 import { RESOLVED_OPTIONS, SCAISEND_MODULE_OPTIONS, ScaiSendConfigurableModule } from './scaisend.module-definition.js';
-import { CLOCK, DNS_RESOLVER, MAIL_TRANSPORT, PRINCIPAL_RESOLVER, SECRET_BOX, WEBHOOK_HTTP_CLIENT } from './tokens.js';
+import { CLOCK, DNS_RESOLVER, MAIL_TRANSPORT, PRINCIPAL_RESOLVER, SECRET_BOX, THROTTLE_STORE, WEBHOOK_HTTP_CLIENT } from './tokens.js';
 
 /** Provides an overridable token: the instance from the options, else the default. */
 function fromOptions<T>(token: symbol, pick: (options: ResolvedScaiSendOptions) => T | undefined, fallback: (options: ResolvedScaiSendOptions) => T): Provider {
@@ -103,11 +107,28 @@ const providers: Provider[] = [
   InboundService,
   InboundSmtpServer,
   {
+    provide: THROTTLE_STORE,
+    inject: [RESOLVED_OPTIONS, getDataSourceToken()],
+    useFactory: (options: ResolvedScaiSendOptions, dataSource: DataSource): ThrottleStore => {
+      if (options.throttleStore) return options.throttleStore;
+      // Relay delivery and a host's own transport never throttle, so they need no shared store.
+      if (options.smtpRelayUrl || options.mailTransport) return new MemoryThrottleStore();
+      return createThrottleStore(options.queue, dataSource);
+    },
+  },
+  {
     provide: MAIL_TRANSPORT,
-    inject: [RESOLVED_OPTIONS, DNS_RESOLVER],
-    useFactory: (options: ResolvedScaiSendOptions, resolver: DnsResolver): MailTransport =>
+    inject: [RESOLVED_OPTIONS, DNS_RESOLVER, THROTTLE_STORE],
+    useFactory: (options: ResolvedScaiSendOptions, resolver: DnsResolver, throttleStore: ThrottleStore): MailTransport =>
       options.mailTransport ??
-      new SmtpDelivery({ relayUrl: options.smtpRelayUrl, mxPort: options.mxPort, resolver, heloName: options.heloName }),
+      new SmtpDelivery({
+        relayUrl: options.smtpRelayUrl,
+        mxPort: options.mxPort,
+        resolver,
+        heloName: options.heloName,
+        ...options.mxDelivery,
+        throttle: { ...options.mxDelivery.throttle, store: throttleStore },
+      }),
   },
   DeliveryOutcomeWriter,
   DeliveryProcessor,

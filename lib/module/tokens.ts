@@ -9,6 +9,9 @@ export const MAIL_TRANSPORT = Symbol('SCAISEND_MAIL_TRANSPORT');
 /** DNS look-ups for MX delivery and domain verification. See {@link DnsResolver}. */
 export const DNS_RESOLVER = Symbol('SCAISEND_DNS_RESOLVER');
 
+/** Shared state of the per-domain throttling of direct MX delivery. See {@link ThrottleStore}. */
+export const THROTTLE_STORE = Symbol('SCAISEND_THROTTLE_STORE');
+
 /** Current time. See {@link Clock}. */
 export const CLOCK = Symbol('SCAISEND_CLOCK');
 
