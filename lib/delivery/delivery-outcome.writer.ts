@@ -65,6 +65,8 @@ export class DeliveryOutcomeWriter {
         events.push({ type: 'bounce', recipientEmail: recipient.email, metadata: bounceMetadata(recipient, 'soft', reply.reason) });
         states.set(recipient.email, 'bounced');
       } else if (nextAttemptAt) {
+        // NOTE: a deferral with `outcomeUnknown` (the session died after DATA began) is retried
+        // like any other, so that recipient may get the message twice.
         events.push({
           type: 'deferred',
           recipientEmail: recipient.email,
