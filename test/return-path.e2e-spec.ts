@@ -5,7 +5,7 @@ import { TestApp } from './support/test-app.js';
 import { TestDatabase } from './support/test-database.js';
 import { waitForStatus } from './support/walkthrough.js';
 
-/** A failure DSN for `recipient`, addressed to the VERP envelope sender as a receiving MTA sends it. */
+/** Builds a failure DSN for `recipient`, addressed to the VERP envelope sender as a receiving MTA sends it. */
 function dsnTo(verp: string, recipient: string): string {
   return [
     'From: MAILER-DAEMON@mx.example.com',
@@ -58,7 +58,7 @@ describe('return path', () => {
     await database?.drop();
   });
 
-  it('sends from a VERP address once the return path verifies and reads its bounces', async () => {
+  it('VERP sender and its bounce', async () => {
     const created = await app.request('POST', '/api/admin/domains', admin, { domain: 'mail.acme.test' });
     const returnPath = created.body.dns_records.filter((record: { purpose: string }) => record.purpose === 'return_path');
     expect(returnPath.map((record: { type: string; host: string }) => `${record.type} ${record.host}`).sort()).toEqual(['MX bounces.mail.acme.test', 'TXT bounces.mail.acme.test']);

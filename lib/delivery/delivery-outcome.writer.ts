@@ -18,8 +18,8 @@ import type { DeliveryResult, RecipientResult } from './smtp-delivery.js';
 /**
  * Turns the SMTP replies of one attempt into events, recipient states, suppressions and the
  * message's next status, in one transaction. Replies are classified on their enhanced status
- * code and text: a 2xx is `delivered`; an unknown mailbox is a hard `bounce` that suppresses the
- * address; a policy or reputation refusal is `blocked`; other permanent failures (a full
+ * code and text. A 2xx is `delivered`. An unknown mailbox is a hard `bounce` that suppresses the
+ * address. A policy or reputation refusal is `blocked`. Other permanent failures (a full
  * mailbox, a message too large) are a soft `bounce`. A 4xx or no connection is `deferred` with
  * another attempt scheduled, until the retry window closes and the recipient bounces as soft.
  */
@@ -56,7 +56,7 @@ export class DeliveryOutcomeWriter {
         states.set(recipient.email, 'bounced');
         suppressions.push({ tenantId: message.tenantId, list: 'bounce', email: recipient.email, reason: recipient.response, bounceType: 'hard', status, createdAt: now });
       } else if (reply.category === 'block') {
-        // A policy or reputation refusal says nothing about the address, so it is listed under
+        // A policy or reputation refusal is no fault of the address, so it is listed under
         // blocks, which do not drop later mail.
         events.push({ type: 'blocked', recipientEmail: recipient.email, metadata: { ...bounceMetadata(recipient, 'block', reply.reason), status: recipient.enhancedStatus } });
         states.set(recipient.email, 'bounced');

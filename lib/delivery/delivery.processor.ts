@@ -121,7 +121,7 @@ export class DeliveryProcessor implements OnApplicationBootstrap, OnApplicationS
 
   /**
    * Records `dropped` for suppressed recipients and `processed` for the others, moving the
-   * message to `processing` (or `failed` when nobody is left); returns the recipients to send to.
+   * message to `processing` (or `failed` when no recipient is left); returns the recipients to send to.
    */
   private async dropSuppressed(message: MessageEntity, recipients: MessageRecipientEntity[]): Promise<MessageRecipientEntity[]> {
     const reasons = await this.suppressions.dropReasons(message.tenantId, recipients.map((recipient) => recipient.email), message.mailSettings, message.asm?.group_id);
@@ -226,8 +226,8 @@ export class DeliveryProcessor implements OnApplicationBootstrap, OnApplicationS
 
   /**
    * Returns the VERP address of the message on its domain's return path once those records are
-   * verified, so bounces name the message; else the From address. An envelope domain without
-   * MX and SPF records would fail receivers' sender checks.
+   * verified, so bounces name the message. Before that it returns the From address, because an
+   * envelope domain without MX and SPF records would fail receivers' sender checks.
    */
   private async envelopeSender(message: MessageEntity, built: BuiltMime): Promise<string> {
     const senderDomain = domainOf(message.fromEmail);

@@ -88,7 +88,7 @@ export class DomainService {
     return [...this.currentRecords(domain), ...(next ? [next] : []), ...this.returnPathRecordsOf(domain)];
   }
 
-  /** Whether the tenant's verified domain of this name also has its return-path records in place. */
+  /** Checks that the tenant's verified domain of this name also has its return-path records in place. */
   async returnPathVerified(tenantId: string, domainName: string): Promise<boolean> {
     return (await this.findVerified(tenantId, domainName))?.recordStatus.return_path === true;
   }

@@ -13,7 +13,7 @@ export class ScheduledSendRequestDto {
   @MaxLength(255)
   batch_id!: string;
 
-  @ApiProperty({ description: '`pause` holds the batch, `cancel` drops its messages that are still queued', enum: ['pause', 'cancel'] })
+  @ApiProperty({ description: '`pause` keeps the batch queued until resumed, `cancel` cancels its messages that are still queued', enum: ['pause', 'cancel'] })
   @IsIn(['pause', 'cancel'])
   status!: 'pause' | 'cancel';
 }

@@ -59,7 +59,7 @@ export class BatchService {
 
   /**
    * Pauses or cancels a batch. Cancelling marks every message of the batch that is still queued
-   * `cancelled`; pausing holds them until {@link resume}.
+   * `cancelled`; pausing keeps them queued until {@link resume}.
    */
   async hold(tenantId: string, id: string, state: Exclude<BatchState, 'active'>): Promise<BatchEntity> {
     const batch = await this.get(tenantId, id);
