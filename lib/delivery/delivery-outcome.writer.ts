@@ -40,7 +40,9 @@ export class DeliveryOutcomeWriter {
   async write(message: MessageEntity, recipients: MessageRecipientEntity[], result: DeliveryResult): Promise<void> {
     const now = this.clock.now();
     const retryDelay = nextRetryDelaySeconds(message.attempts, this.options.deliveryRetryDelays, message.createdAt, now, this.options.deliveryMaxAgeSeconds);
-    const nextAttemptAt = retryDelay === null ? null : new Date(now.getTime() + retryDelay * 1000);
+    // A local throttling deferral names when the destination takes mail again; waiting less is pointless.
+    const throttledMs = Math.max(0, ...result.recipients.map((recipient) => recipient.retryAfterMs ?? 0));
+    const nextAttemptAt = retryDelay === null ? null : new Date(now.getTime() + Math.max(retryDelay * 1000, throttledMs));
 
     const events: NewEvent[] = [];
     const states = new Map<string, RecipientState>();
@@ -64,9 +66,11 @@ export class DeliveryOutcomeWriter {
       } else if (reply.category === 'soft') {
         events.push({ type: 'bounce', recipientEmail: recipient.email, metadata: bounceMetadata(recipient, 'soft', reply.reason) });
         states.set(recipient.email, 'bounced');
+      } else if (recipient.outcomeUnknown) {
+        // The session was lost after DATA began: the server may have the message, and sending
+        // it again could deliver it twice, so this recipient gets no further attempt.
+        states.set(recipient.email, 'unknown');
       } else if (nextAttemptAt) {
-        // NOTE: a deferral with `outcomeUnknown` (the session died after DATA began) is retried
-        // like any other, so that recipient may get the message twice.
         events.push({
           type: 'deferred',
           recipientEmail: recipient.email,
@@ -82,7 +86,7 @@ export class DeliveryOutcomeWriter {
     const status = await this.nextStatus(message, states, stillPending.length > 0);
 
     const { deliveries } = await this.dataSource.transaction(async (manager) => {
-      for (const state of ['delivered', 'bounced'] as const) {
+      for (const state of ['delivered', 'bounced', 'unknown'] as const) {
         const emails = [...states].filter(([, value]) => value === state).map(([email]) => email);
         if (emails.length > 0) await manager.update(MessageRecipientEntity, { messageId: message.id, tenantId: message.tenantId, email: In(emails) }, { state });
       }
@@ -97,6 +101,7 @@ export class DeliveryOutcomeWriter {
           nextAttemptAt: status === 'queued' ? nextAttemptAt : null,
           ...(status === 'delivered' ? { deliveredAt: now } : {}),
           ...(status === 'bounced' ? { errorMessage: result.recipients.map((recipient) => recipient.response).join('\n').slice(0, 2000) } : {}),
+          ...(status === 'failed' ? { errorMessage: 'The delivery outcome is unknown: the SMTP session was lost after DATA began, so the message is not sent again.' } : {}),
         },
       });
     });
@@ -110,9 +115,9 @@ export class DeliveryOutcomeWriter {
   private async nextStatus(message: MessageEntity, states: Map<string, RecipientState>, anyPending: boolean): Promise<MessageStatus> {
     if (anyPending) return 'queued';
     if ([...states.values()].includes('delivered')) return 'delivered';
-    if (message.attempts <= 1) return 'bounced';
-    const earlier = await this.dataSource.getRepository(MessageRecipientEntity).existsBy({ messageId: message.id, tenantId: message.tenantId, state: 'delivered' });
-    return earlier ? 'delivered' : 'bounced';
+    const earlier = message.attempts > 1 && (await this.dataSource.getRepository(MessageRecipientEntity).existsBy({ messageId: message.id, tenantId: message.tenantId, state: 'delivered' }));
+    if (earlier) return 'delivered';
+    return [...states.values()].includes('unknown') ? 'failed' : 'bounced';
   }
 
   private async scheduleRetry(message: MessageEntity, delayMs: number): Promise<void> {
