@@ -37,6 +37,8 @@ export class AppModule {
           deliveryRetryDelays: config.deliveryRetryDelays,
           webhookRetryDelays: config.webhookRetryDelays,
           principalResolver: new JwtPrincipalResolver({ secret: config.jwtSecret, jwksUrl: config.jwksUrl }),
+          ...(config.returnPathMxHost ? { returnPath: { mxHost: config.returnPathMxHost } } : {}),
+          ...(config.inboundSmtpPort !== undefined ? { inboundSmtp: { port: config.inboundSmtpPort, host: '0.0.0.0' } } : {}),
           ...overrides,
         }),
       ],

@@ -71,6 +71,8 @@ describe('loadConfig', () => {
         SCAISEND_WEBHOOK_ALLOW_PRIVATE: 'true',
         SCAISEND_DELIVERY_RETRY_DELAYS: '0, 30,90.5',
         SCAISEND_WEBHOOK_RETRY_DELAYS: '10',
+        SCAISEND_RETURN_PATH_MX_HOST: 'Inbound.Example.test',
+        SCAISEND_INBOUND_SMTP_PORT: '2526',
       },
       dataDir,
     );
@@ -90,6 +92,8 @@ describe('loadConfig', () => {
     expect(config.webhookAllowPrivate).toBe(true);
     expect(config.deliveryRetryDelays).toEqual([0, 30, 90.5]);
     expect(config.webhookRetryDelays).toEqual([10]);
+    expect(config.returnPathMxHost).toBe('inbound.example.test');
+    expect(config.inboundSmtpPort).toBe(2526);
   });
 
   it('derives the public URL from PORT', () => {
@@ -123,6 +127,8 @@ describe('loadConfig', () => {
       SCAISEND_WEBHOOK_ALLOW_PRIVATE: 'yes',
       SCAISEND_DELIVERY_RETRY_DELAYS: '60,-5',
       SCAISEND_WEBHOOK_RETRY_DELAYS: '60,,120',
+      SCAISEND_RETURN_PATH_MX_HOST: 'not a host',
+      SCAISEND_INBOUND_SMTP_PORT: '70000',
     });
 
     const variables = error.problems.map((problem) => /^[A-Z_]+/.exec(problem)?.[0]);
@@ -140,6 +146,8 @@ describe('loadConfig', () => {
       'SCAISEND_WEBHOOK_ALLOW_PRIVATE',
       'SCAISEND_DELIVERY_RETRY_DELAYS',
       'SCAISEND_WEBHOOK_RETRY_DELAYS',
+      'SCAISEND_RETURN_PATH_MX_HOST',
+      'SCAISEND_INBOUND_SMTP_PORT',
     ]);
     expect(error.message.split('\n')).toHaveLength(error.problems.length + 1);
   });
@@ -224,6 +232,8 @@ describe('loadConfig', () => {
       'SCAISEND_WEBHOOK_ALLOW_PRIVATE',
       'SCAISEND_DELIVERY_RETRY_DELAYS',
       'SCAISEND_WEBHOOK_RETRY_DELAYS',
+      'SCAISEND_RETURN_PATH_MX_HOST',
+      'SCAISEND_INBOUND_SMTP_PORT',
     ]);
   });
 });

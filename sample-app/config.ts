@@ -47,6 +47,10 @@ export interface SampleAppConfig {
   deliveryRetryDelays?: number[];
   /** Seconds between webhook attempts. Unset keeps the module's default. */
   webhookRetryDelays?: number[];
+  /** Host that the `bounces.<domain>` MX records point at; unset: no VERP return paths. */
+  returnPathMxHost?: string;
+  /** Port of the inbound SMTP server for bounces; unset: not started. */
+  inboundSmtpPort?: number;
   /** Directory of generated secrets and the embedded PostgreSQL. */
   dataDir: string;
 }
@@ -82,6 +86,8 @@ export const CONFIG_VARIABLES: readonly ConfigVariable[] = [
   { name: 'SCAISEND_WEBHOOK_ALLOW_PRIVATE', default: '`false`', description: '`true` allows webhook URLs on plain HTTP and on loopback and private addresses.' },
   { name: 'SCAISEND_DELIVERY_RETRY_DELAYS', default: '`60,300,900,1800,3600,7200,14400,28800`', description: 'Comma-separated seconds between delivery attempts after a deferral; the last one repeats until 72 h after acceptance, then the message bounces as soft.' },
   { name: 'SCAISEND_WEBHOOK_RETRY_DELAYS', default: '`60,300,900,3600,7200`', description: 'Comma-separated seconds between webhook attempts after a failure, one retry each.' },
+  { name: 'SCAISEND_RETURN_PATH_MX_HOST', default: 'none: the envelope sender is the From address', description: 'Host name of the inbound SMTP server that `bounces.<domain>` MX records point at; enables VERP return paths.' },
+  { name: 'SCAISEND_INBOUND_SMTP_PORT', default: 'not started', description: 'Port of the inbound SMTP server for bounces and feedback reports, on all interfaces (25 in production).' },
 ];
 
 /** Secret variables and the file under the data directory that contains each one when it is unset. */
@@ -135,6 +141,8 @@ export function loadConfig(env: NodeJS.ProcessEnv, dataDir: string): SampleAppCo
     webhookAllowPrivate: read('SCAISEND_WEBHOOK_ALLOW_PRIVATE', parseBoolean) ?? false,
     deliveryRetryDelays: read('SCAISEND_DELIVERY_RETRY_DELAYS', parseDelays),
     webhookRetryDelays: read('SCAISEND_WEBHOOK_RETRY_DELAYS', parseDelays),
+    returnPathMxHost: read('SCAISEND_RETURN_PATH_MX_HOST', parseHostName),
+    inboundSmtpPort: read('SCAISEND_INBOUND_SMTP_PORT', (raw) => parsePort(raw, 0)),
     dataDir,
   };
 
@@ -199,6 +207,11 @@ function readSecretFile(path: string): string {
   // A new secret would make data encrypted with the old one unreadable, so an empty file is an error.
   if (!secret) throw new Error(`${path} is empty. Write a secret into it, or delete it to generate one`);
   return secret;
+}
+
+function parseHostName(raw: string): string {
+  if (!/^(?=.{1,253}$)([a-z0-9-]+\.)+[a-z0-9-]+$/i.test(raw)) throw new InvalidValue('a host name such as inbound.example.com');
+  return raw.toLowerCase();
 }
 
 function parsePort(raw: string, min: number): number {
