@@ -1,3 +1,5 @@
+import nodemailer from 'nodemailer';
+import { InboundSmtpServer } from '../lib/inbound/inbound-smtp.server.js';
 import { parseVerpToken, verpTokenOfAddress } from '../lib/inbound/verp.js';
 import { TestDnsServer } from './support/dns-server.js';
 import { SmtpSink } from './support/smtp-sink.js';
@@ -46,7 +48,7 @@ describe('return path', () => {
     app = await TestApp.start({
       databaseUrl: database.url,
       config: { dnsServers: [dns.address], smtpRelayUrl: `smtp://127.0.0.1:${relay.port}` },
-      overrides: { returnPath: { mxHost: 'inbound.acme.test' } },
+      overrides: { returnPath: { mxHost: 'inbound.acme.test' }, inboundSmtp: { port: 0, host: '127.0.0.1' } },
     });
     admin = await app.adminToken('acme');
   });
@@ -95,5 +97,31 @@ describe('return path', () => {
 
     const message = await waitForStatus(app, admin, sent.body.message_id, ['bounced']);
     expect(message.events.map((event: { event_type: string }) => event.event_type)).toEqual(['processed', 'delivered', 'bounce']);
+  });
+
+  it('unsubscribes through the List-Unsubscribe mailto address', async () => {
+    relay.reset();
+    const sent = await app.request('POST', '/v3/mail/send', admin, {
+      personalizations: [{ to: [{ email: 'reader@example.com' }] }],
+      from: { email: 'hello@mail.acme.test' },
+      subject: 'News',
+      content: [{ type: 'text/html', value: '<html><body><p>News</p></body></html>' }],
+      tracking_settings: { subscription_tracking: { enable: true } },
+    });
+    const [received] = await relay.waitForMessages(1);
+    const mailto = /<mailto:([^>]+)>/.exec(received!.raw.toString())?.[1];
+    expect(mailto).toMatch(/^unsubscribe\+/);
+
+    const port = app.app.get(InboundSmtpServer).port as number;
+    const transport = nodemailer.createTransport({ host: '127.0.0.1', port, secure: false, ignoreTLS: true });
+    await transport.sendMail({ from: 'reader@example.com', to: mailto, subject: 'unsubscribe', text: 'unsubscribe' });
+    transport.close();
+
+    const message = await app.waitFor(async () => {
+      const response = await app.request('GET', `/v3/messages/${sent.body.message_id}`, admin);
+      return response.body.events.some((event: { event_type: string }) => event.event_type === 'unsubscribe') ? response.body : undefined;
+    });
+    expect(message.events.find((event: { event_type: string }) => event.event_type === 'unsubscribe').metadata).toEqual({ source: 'mailto' });
+    expect((await app.request('GET', '/v3/asm/suppressions/global/reader@example.com', admin)).body).toEqual({ recipient_email: 'reader@example.com' });
   });
 });

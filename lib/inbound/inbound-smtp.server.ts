@@ -4,11 +4,14 @@ import { SMTPServer } from 'smtp-server';
 import type { SMTPServerAddress, SMTPServerDataStream, SMTPServerSession } from 'smtp-server';
 import { INBOUND_MAX_MESSAGE_BYTES, INBOUND_SMTP_OPTIONS, type InboundSmtpOptions } from './inbound-options.js';
 import { InboundService } from './inbound.service.js';
+import { UnsubscribeService } from '../tracking/unsubscribe.service.js';
 import { BOUNCE_LOCAL_PART } from './verp.js';
 
 const DEFAULT_HOST = '127.0.0.1';
 /** `bounces@…` for feedback loops registered with a fixed address, and `bounces+<token>@…` for VERP. */
 const BOUNCE_ADDRESS = new RegExp(`^${BOUNCE_LOCAL_PART}(\\+[^@]*)?@[^@]+$`, 'i');
+/** `unsubscribe+<token>@…`, the `mailto:` target of List-Unsubscribe. */
+const UNSUBSCRIBE_ADDRESS = /^unsubscribe\+[^@]+@[^@]+$/i;
 
 interface ReplyError extends Error {
   responseCode: number;
@@ -33,6 +36,7 @@ export class InboundSmtpServer implements OnApplicationBootstrap, OnApplicationS
   constructor(
     @Inject(InboundService) private readonly inbound: Pick<InboundService, 'process'>,
     @Optional() @Inject(INBOUND_SMTP_OPTIONS) private readonly options: InboundSmtpOptions | null = null,
+    @Optional() @Inject(UnsubscribeService) private readonly unsubscribes: Pick<UnsubscribeService, 'unsubscribeByMail'> | null = null,
   ) {}
 
   /** TCP port the server listens on, or null while it is stopped. */
@@ -81,7 +85,15 @@ export class InboundSmtpServer implements OnApplicationBootstrap, OnApplicationS
 
   private checkRecipient(address: SMTPServerAddress): ReplyError | null {
     if (BOUNCE_ADDRESS.test(address.address)) return null;
+    if (this.unsubscribes && UNSUBSCRIBE_ADDRESS.test(address.address)) return null;
     return replyError(550, '5.1.1 This server accepts bounces and feedback reports only');
+  }
+
+  /** Processes a report for the bounce addresses and an unsubscribe for each unsubscribe address. */
+  private async handle(raw: Buffer, bounceAddresses: string[], unsubscribeAddresses: string[]): Promise<string> {
+    for (const address of unsubscribeAddresses) await this.unsubscribes?.unsubscribeByMail(address);
+    if (bounceAddresses.length === 0) return 'unsubscribe request';
+    return `${(await this.inbound.process(raw, {}, bounceAddresses)).kind} report`;
   }
 
   private receive(stream: SMTPServerDataStream, session: SMTPServerSession, callback: (error?: Error | null, message?: string) => void): void {
@@ -106,8 +118,10 @@ export class InboundSmtpServer implements OnApplicationBootstrap, OnApplicationS
       }
 
       const recipients = session.envelope.rcptTo.map((recipient) => recipient.address);
-      this.inbound.process(Buffer.concat(chunks), {}, recipients).then(
-        (result) => reply(null, `2.0.0 Accepted ${result.kind} report`),
+      const unsubscribeAddresses = recipients.filter((recipient) => UNSUBSCRIBE_ADDRESS.test(recipient));
+      const bounceAddresses = recipients.filter((recipient) => !UNSUBSCRIBE_ADDRESS.test(recipient));
+      this.handle(Buffer.concat(chunks), bounceAddresses, unsubscribeAddresses).then(
+        (kind) => reply(null, `2.0.0 Accepted ${kind}`),
         (error: Error) => {
           this.logger.error(`Processing an inbound report of SMTP session ${session.id} failed: ${error.message}`, error.stack);
           reply(replyError(451, '4.3.0 Processing the report failed, try again later'));
