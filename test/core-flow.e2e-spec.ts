@@ -41,7 +41,7 @@ async function startReceiver(getSecret: () => string, failFirst = 0): Promise<{ 
   return { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/webhooks/scaisend`, received, attempts };
 }
 
-describe('core flow on PostgreSQL and Redis', () => {
+describe.each(['redis', 'postgres'] as const)('core flow on PostgreSQL with queues on %s', (queue) => {
   let database: TestDatabase;
   let dns: TestDnsServer;
   let relay: SmtpSink;
@@ -54,6 +54,7 @@ describe('core flow on PostgreSQL and Redis', () => {
     relay = await SmtpSink.start();
     app = await TestApp.start({
       databaseUrl: database.url,
+      queue,
       config: { dnsServers: [dns.address], smtpRelayUrl: `smtp://127.0.0.1:${relay.port}` },
       overrides: { webhookRetryDelays: [1, 1], deliveryRetryDelays: [1] },
     });

@@ -34,7 +34,7 @@ function dsnTo(verp: string, recipient: string): string {
   ].join('\r\n');
 }
 
-describe('return path', () => {
+describe.each(['redis', 'postgres'] as const)('return path with queues on %s', (queue) => {
   let database: TestDatabase;
   let dns: TestDnsServer;
   let relay: SmtpSink;
@@ -47,6 +47,7 @@ describe('return path', () => {
     relay = await SmtpSink.start();
     app = await TestApp.start({
       databaseUrl: database.url,
+      queue,
       config: { dnsServers: [dns.address], smtpRelayUrl: `smtp://127.0.0.1:${relay.port}` },
       overrides: { returnPath: { mxHost: 'inbound.acme.test' }, inboundSmtp: { port: 0, host: '127.0.0.1' } },
     });

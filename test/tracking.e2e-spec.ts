@@ -37,7 +37,7 @@ function hrefsStartingWith(html: string, prefix: string): string[] {
   return [...html.matchAll(/href="([^"]*)"/g)].map((match) => (match[1] ?? '').replace(/&amp;/g, '&')).filter((href) => href.startsWith(prefix));
 }
 
-describe('tracking and unsubscribe', () => {
+describe.each(['redis', 'postgres'] as const)('tracking and unsubscribe with queues on %s', (queue) => {
   let database: TestDatabase;
   let dns: TestDnsServer;
   let relay: SmtpSink;
@@ -50,6 +50,7 @@ describe('tracking and unsubscribe', () => {
     relay = await SmtpSink.start();
     app = await TestApp.start({
       databaseUrl: database.url,
+      queue,
       config: { dnsServers: [dns.address], smtpRelayUrl: `smtp://127.0.0.1:${relay.port}`, publicUrl: PUBLIC_URL },
     });
     admin = await app.adminToken('acme');
