@@ -1,36 +1,25 @@
 import { TestDnsServer } from './support/dns-server.js';
 import { SmtpSink } from './support/smtp-sink.js';
 import { TestApp } from './support/test-app.js';
-import { TestDatabase } from './support/test-database.js';
-import { publishRecords, verifiedDomain, verifyDkim, waitForStatus } from './support/walkthrough.js';
+import { TestStack } from './support/test-stack.js';
+import { publishRecords, verifyDkim, waitForStatus } from './support/walkthrough.js';
 
 const MESSAGE = { from: { email: 'hello@mail.acme.test' }, subject: 'Hi', content: [{ type: 'text/plain', value: 'Hello' }] };
 
 describe('API surface', () => {
-  let database: TestDatabase;
+  let stack: TestStack;
   let dns: TestDnsServer;
   let relay: SmtpSink;
   let app: TestApp;
   let admin: string;
 
   beforeAll(async () => {
-    database = await TestDatabase.create();
-    dns = await TestDnsServer.start();
-    relay = await SmtpSink.start();
-    app = await TestApp.start({
-      databaseUrl: database.url,
-      config: { dnsServers: [dns.address], smtpRelayUrl: `smtp://127.0.0.1:${relay.port}`, webhookAllowPrivate: false },
-      overrides: { deliveryRetryDelays: [1], deliveryMaxAgeSeconds: 3 },
-    });
-    admin = await app.adminToken('acme');
-    await verifiedDomain(app, admin, dns, 'mail.acme.test');
+    stack = await TestStack.start({ config: { webhookAllowPrivate: false }, overrides: { deliveryRetryDelays: [1], deliveryMaxAgeSeconds: 3 } });
+    ({ dns, relay, app, admin } = stack);
   });
 
   afterAll(async () => {
-    await app?.close();
-    await relay?.stop();
-    await dns?.stop();
-    await database?.drop();
+    await stack?.stop();
   });
 
   it('lists every scope', async () => {

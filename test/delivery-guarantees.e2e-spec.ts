@@ -6,8 +6,7 @@ import { ScaiSendQueues, sendJobId, SendJobData } from '../lib/queues/scaisend-q
 import { TestDnsServer } from './support/dns-server.js';
 import { SmtpSink } from './support/smtp-sink.js';
 import { TestApp } from './support/test-app.js';
-import { TestDatabase } from './support/test-database.js';
-import { verifiedDomain } from './support/walkthrough.js';
+import { TestStack } from './support/test-stack.js';
 
 /** A clock that can be moved forward. */
 class ShiftedClock {
@@ -26,7 +25,7 @@ const BODY = {
 
 /** The workers are off, so each test runs the processor and the sweeper itself. */
 describe('delivery guarantees', () => {
-  let database: TestDatabase;
+  let stack: TestStack;
   let dns: TestDnsServer;
   let relay: SmtpSink;
   let app: TestApp;
@@ -34,23 +33,12 @@ describe('delivery guarantees', () => {
   const clock = new ShiftedClock();
 
   beforeAll(async () => {
-    database = await TestDatabase.create();
-    dns = await TestDnsServer.start();
-    relay = await SmtpSink.start();
-    app = await TestApp.start({
-      databaseUrl: database.url,
-      config: { dnsServers: [dns.address], smtpRelayUrl: `smtp://127.0.0.1:${relay.port}` },
-      overrides: { runWorkers: false, clock },
-    });
-    admin = await app.adminToken('acme');
-    await verifiedDomain(app, admin, dns, 'mail.acme.test');
+    stack = await TestStack.start({ overrides: { runWorkers: false, clock } });
+    ({ dns, relay, app, admin } = stack);
   });
 
   afterAll(async () => {
-    await app?.close();
-    await relay?.stop();
-    await dns?.stop();
-    await database?.drop();
+    await stack?.stop();
   });
 
   beforeEach(() => {

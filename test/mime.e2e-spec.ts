@@ -3,8 +3,8 @@ import type { AddressObject } from 'mailparser';
 import { TestDnsServer } from './support/dns-server.js';
 import { SmtpSink } from './support/smtp-sink.js';
 import { TestApp } from './support/test-app.js';
-import { TestDatabase } from './support/test-database.js';
-import { verifiedDomain, verifyDkim, waitForStatus } from './support/walkthrough.js';
+import { TestStack } from './support/test-stack.js';
+import { verifyDkim, waitForStatus } from './support/walkthrough.js';
 
 const FROM = { email: 'hello@mail.acme.test', name: 'Acme, "Support" (EU)' };
 
@@ -14,26 +14,19 @@ function mailboxes(field: AddressObject | AddressObject[] | undefined): { email:
 }
 
 describe('MIME of sends through the API', () => {
-  let database: TestDatabase;
+  let stack: TestStack;
   let dns: TestDnsServer;
   let relay: SmtpSink;
   let app: TestApp;
   let admin: string;
 
   beforeAll(async () => {
-    database = await TestDatabase.create();
-    dns = await TestDnsServer.start();
-    relay = await SmtpSink.start();
-    app = await TestApp.start({ databaseUrl: database.url, config: { dnsServers: [dns.address], smtpRelayUrl: `smtp://127.0.0.1:${relay.port}` } });
-    admin = await app.adminToken('acme');
-    await verifiedDomain(app, admin, dns, 'mail.acme.test');
+    stack = await TestStack.start();
+    ({ dns, relay, app, admin } = stack);
   });
 
   afterAll(async () => {
-    await app?.close();
-    await relay?.stop();
-    await dns?.stop();
-    await database?.drop();
+    await stack?.stop();
   });
 
   it('rejects a structured header that cannot be folded with a 400', async () => {

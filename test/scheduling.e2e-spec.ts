@@ -2,8 +2,8 @@ import { MessageEntity } from '../lib/messages/message.entity.js';
 import { TestDnsServer } from './support/dns-server.js';
 import { SmtpSink } from './support/smtp-sink.js';
 import { TestApp } from './support/test-app.js';
-import { TestDatabase } from './support/test-database.js';
-import { verifiedDomain, waitForStatus } from './support/walkthrough.js';
+import { TestStack } from './support/test-stack.js';
+import { waitForStatus } from './support/walkthrough.js';
 
 const MESSAGE = { from: { email: 'hello@mail.acme.test' }, subject: 'Hi', content: [{ type: 'text/plain', value: 'Hello' }] };
 
@@ -12,26 +12,19 @@ function inSeconds(seconds: number): number {
 }
 
 describe('scheduling, batches, cancel and retry', () => {
-  let database: TestDatabase;
+  let stack: TestStack;
   let dns: TestDnsServer;
   let relay: SmtpSink;
   let app: TestApp;
   let admin: string;
 
   beforeAll(async () => {
-    database = await TestDatabase.create();
-    dns = await TestDnsServer.start();
-    relay = await SmtpSink.start();
-    app = await TestApp.start({ databaseUrl: database.url, config: { dnsServers: [dns.address], smtpRelayUrl: `smtp://127.0.0.1:${relay.port}` } });
-    admin = await app.adminToken('acme');
-    await verifiedDomain(app, admin, dns, 'mail.acme.test');
+    stack = await TestStack.start();
+    ({ dns, relay, app, admin } = stack);
   });
 
   afterAll(async () => {
-    await app?.close();
-    await relay?.stop();
-    await dns?.stop();
-    await database?.drop();
+    await stack?.stop();
   });
 
   function send(to: string, extra: Record<string, unknown> = {}, token = admin) {

@@ -1,34 +1,27 @@
 import { TestDnsServer } from './support/dns-server.js';
 import { SmtpSink } from './support/smtp-sink.js';
 import { TestApp } from './support/test-app.js';
-import { TestDatabase } from './support/test-database.js';
-import { verifiedDomain, waitForStatus } from './support/walkthrough.js';
+import { TestStack } from './support/test-stack.js';
+import { waitForStatus } from './support/walkthrough.js';
 
 const FROM = { email: 'hello@mail.acme.test' };
 const CONTENT = [{ type: 'text/plain', value: 'Hello' }];
 const VALID = { personalizations: [{ to: [{ email: 'ada@example.com' }] }], from: FROM, subject: 'Hi', content: CONTENT };
 
 describe('send rejections', () => {
-  let database: TestDatabase;
+  let stack: TestStack;
   let dns: TestDnsServer;
   let relay: SmtpSink;
   let app: TestApp;
   let admin: string;
 
   beforeAll(async () => {
-    database = await TestDatabase.create();
-    dns = await TestDnsServer.start();
-    relay = await SmtpSink.start();
-    app = await TestApp.start({ databaseUrl: database.url, config: { dnsServers: [dns.address], smtpRelayUrl: `smtp://127.0.0.1:${relay.port}` } });
-    admin = await app.adminToken('acme');
-    await verifiedDomain(app, admin, dns, 'mail.acme.test');
+    stack = await TestStack.start();
+    ({ dns, relay, app, admin } = stack);
   });
 
   afterAll(async () => {
-    await app?.close();
-    await relay?.stop();
-    await dns?.stop();
-    await database?.drop();
+    await stack?.stop();
   });
 
   it('malformed JSON is a 400 in the errors shape', async () => {

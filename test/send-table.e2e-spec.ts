@@ -3,8 +3,8 @@ import { MessageEntity } from '../lib/messages/message.entity.js';
 import { TestDnsServer } from './support/dns-server.js';
 import { SmtpSink } from './support/smtp-sink.js';
 import { TestApp } from './support/test-app.js';
-import { TestDatabase } from './support/test-database.js';
-import { verifiedDomain, waitForStatus, welcomeTemplate } from './support/walkthrough.js';
+import { TestStack } from './support/test-stack.js';
+import { waitForStatus, welcomeTemplate } from './support/walkthrough.js';
 
 const FROM = { email: 'hello@mail.acme.test' };
 const TO = [{ email: 'ada@example.com' }];
@@ -93,7 +93,7 @@ function addresses(value: ParsedMail['to']): string[] {
 }
 
 describe('send table', () => {
-  let database: TestDatabase;
+  let stack: TestStack;
   let dns: TestDnsServer;
   let relay: SmtpSink;
   let app: TestApp;
@@ -101,20 +101,13 @@ describe('send table', () => {
   let templateId: string;
 
   beforeAll(async () => {
-    database = await TestDatabase.create();
-    dns = await TestDnsServer.start();
-    relay = await SmtpSink.start();
-    app = await TestApp.start({ databaseUrl: database.url, config: { dnsServers: [dns.address], smtpRelayUrl: `smtp://127.0.0.1:${relay.port}` } });
-    admin = await app.adminToken('acme');
-    await verifiedDomain(app, admin, dns, 'mail.acme.test');
+    stack = await TestStack.start();
+    ({ dns, relay, app, admin } = stack);
     templateId = await welcomeTemplate(app, admin);
   });
 
   afterAll(async () => {
-    await app?.close();
-    await relay?.stop();
-    await dns?.stop();
-    await database?.drop();
+    await stack?.stop();
   });
 
   it.each(MALFORMED)('%s is a 400 naming the field', async (_name, body, field) => {

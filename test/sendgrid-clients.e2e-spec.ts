@@ -4,12 +4,12 @@ import { simpleParser } from 'mailparser';
 import { TestDnsServer } from './support/dns-server.js';
 import { SmtpSink } from './support/smtp-sink.js';
 import { TestApp } from './support/test-app.js';
-import { TestDatabase } from './support/test-database.js';
-import { verifiedDomain, waitForStatus, welcomeTemplate } from './support/walkthrough.js';
+import { TestStack } from './support/test-stack.js';
+import { waitForStatus, welcomeTemplate } from './support/walkthrough.js';
 
 /** SendGrid's own npm clients, pointed at the sample-app, send through it unchanged. */
 describe('@sendgrid/mail and @sendgrid/client', () => {
-  let database: TestDatabase;
+  let stack: TestStack;
   let dns: TestDnsServer;
   let relay: SmtpSink;
   let app: TestApp;
@@ -18,12 +18,8 @@ describe('@sendgrid/mail and @sendgrid/client', () => {
   const warn = console.warn;
 
   beforeAll(async () => {
-    database = await TestDatabase.create();
-    dns = await TestDnsServer.start();
-    relay = await SmtpSink.start();
-    app = await TestApp.start({ databaseUrl: database.url, config: { dnsServers: [dns.address], smtpRelayUrl: `smtp://127.0.0.1:${relay.port}` } });
-    admin = await app.adminToken('acme');
-    await verifiedDomain(app, admin, dns, 'mail.acme.test');
+    stack = await TestStack.start();
+    ({ dns, relay, app, admin } = stack);
     apiKey = (await app.request('POST', '/v3/api_keys', admin, { name: 'sendgrid-sdk', scopes: ['mail.send', 'mail.schedule', 'mail.cancel'] })).body.api_key;
 
     // The client warns that the key does not start with "SG."; ScaiSend keys start with "sg_live_".
@@ -35,10 +31,7 @@ describe('@sendgrid/mail and @sendgrid/client', () => {
 
   afterAll(async () => {
     console.warn = warn;
-    await app?.close();
-    await relay?.stop();
-    await dns?.stop();
-    await database?.drop();
+    await stack?.stop();
   });
 
   beforeEach(() => relay.reset());

@@ -5,8 +5,8 @@ import type { SuppressionList } from '../lib/suppressions/suppression.entity.js'
 import { TestDnsServer } from './support/dns-server.js';
 import { SmtpSink } from './support/smtp-sink.js';
 import { TestApp } from './support/test-app.js';
-import { TestDatabase } from './support/test-database.js';
-import { verifiedDomain, waitForStatus } from './support/walkthrough.js';
+import { TestStack } from './support/test-stack.js';
+import { waitForStatus } from './support/walkthrough.js';
 
 const MESSAGE = { from: { email: 'hello@mail.acme.test' }, subject: 'Hi', content: [{ type: 'text/plain', value: 'Hello' }] };
 
@@ -14,7 +14,7 @@ const MESSAGE = { from: { email: 'hello@mail.acme.test' }, subject: 'Hi', conten
 const unix = (iso: string): number => Date.parse(iso) / 1000;
 
 describe('suppressions API', () => {
-  let database: TestDatabase;
+  let stack: TestStack;
   let dns: TestDnsServer;
   let relay: SmtpSink;
   let app: TestApp;
@@ -22,20 +22,13 @@ describe('suppressions API', () => {
   let other: string;
 
   beforeAll(async () => {
-    database = await TestDatabase.create();
-    dns = await TestDnsServer.start();
-    relay = await SmtpSink.start();
-    app = await TestApp.start({ databaseUrl: database.url, config: { dnsServers: [dns.address], smtpRelayUrl: `smtp://127.0.0.1:${relay.port}` } });
-    admin = await app.adminToken('acme');
+    stack = await TestStack.start();
+    ({ dns, relay, app, admin } = stack);
     other = await app.adminToken('globex');
-    await verifiedDomain(app, admin, dns, 'mail.acme.test');
   });
 
   afterAll(async () => {
-    await app?.close();
-    await relay?.stop();
-    await dns?.stop();
-    await database?.drop();
+    await stack?.stop();
   });
 
   /** Posts a CSV body as it is, with the given content type. */
