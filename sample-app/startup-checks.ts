@@ -1,7 +1,7 @@
 import { Redis } from 'ioredis';
 import pg from 'pg';
 
-/** A start-up failure whose message tells the operator what to do. */
+/** A start-up failure whose message names the fix for the operator. */
 export class StartupError extends Error {}
 
 /** Returns the URL with its password masked, for messages. */
@@ -34,7 +34,7 @@ export async function checkPostgres(url: string, source: string): Promise<void> 
 /** Pings Redis once, so an unreachable Redis fails start-up with a clear message. */
 export async function checkRedis(url: string): Promise<void> {
   const redis = new Redis(url, { lazyConnect: true, connectTimeout: 5000, maxRetriesPerRequest: 0, retryStrategy: () => null });
-  // ioredis rejects connect() with "Connection is closed"; the socket error says why.
+  // ioredis rejects connect() with "Connection is closed", so the socket error gives the cause.
   let socketError: Error | undefined;
   redis.on('error', (error: Error) => (socketError ??= error));
   try {

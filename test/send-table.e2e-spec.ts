@@ -1,4 +1,4 @@
-import { simpleParser, type ParsedMail } from 'mailparser';
+import { simpleParser, type AddressObject, type ParsedMail } from 'mailparser';
 import { MessageEntity } from '../lib/messages/message.entity.js';
 import { TestDnsServer } from './support/dns-server.js';
 import { SmtpSink } from './support/smtp-sink.js';
@@ -88,7 +88,9 @@ const ACCEPTED: Array<[string, (templateId: string) => Record<string, unknown>, 
 ];
 
 function addresses(value: ParsedMail['to']): string[] {
-  const list = Array.isArray(value) ? value : value ? [value] : [];
+  let list: AddressObject[] = [];
+  if (Array.isArray(value)) list = value;
+  else if (value) list = [value];
   return list.flatMap((entry) => entry.value.map((address) => (address.name ? `${address.name} <${address.address}>` : String(address.address))));
 }
 

@@ -2,7 +2,7 @@ import { ArgumentMetadata, ValidationError, ValidationPipe } from '@nestjs/commo
 import { BodyError, BodyValidationException } from './errors.js';
 
 /**
- * Validates DTOs with class-validator and answers 400 `{"detail": [{loc, msg, type}]}`, one entry
+ * Validates DTOs with class-validator and responds 400 `{"detail": [{loc, msg, type}]}`, one entry
  * per failed constraint, with `loc` starting at where the value came from (`body`, `query`).
  */
 class LocatedValidationPipe extends ValidationPipe {

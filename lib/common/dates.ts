@@ -13,7 +13,7 @@ export function unixSeconds(date: Date): number {
   return Math.floor(date.getTime() / 1000);
 }
 
-/** The UTC day of a date as `YYYY-MM-DD`. */
+/** Returns the UTC day of a date as `YYYY-MM-DD`. */
 export function utcDay(date: Date): string {
   return date.toISOString().slice(0, 10);
 }

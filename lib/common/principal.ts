@@ -1,7 +1,7 @@
 import type { Request } from 'express';
 import type { Permission } from './permissions.js';
 
-/** Who a request acts for: the tenant and what it may do. */
+/** The identity a request acts for: its tenant and its permissions. */
 export interface Principal {
   tenantId: string;
   permissions: readonly Permission[];
@@ -13,7 +13,7 @@ export interface Principal {
   environment: 'live' | 'test';
 }
 
-/** What a host's resolver returns for a credential it accepts. */
+/** The result of a host's resolver for a credential it accepts. */
 export interface HostPrincipal {
   tenantId: string;
   permissions: readonly string[];

@@ -6,7 +6,7 @@ import { ScaiSendExceptionFilter } from './exception.filter.js';
 
 /**
  * Declares an authenticated ScaiSend controller: the bearer guard, DTO validation and the API's
- * error shape, so a host's global pipes and filters do not change ScaiSend's answers.
+ * error shape, so a host's global pipes and filters do not change ScaiSend's responses.
  */
 export function ScaiSendController(path: string, tag: string): ClassDecorator {
   return applyDecorators(

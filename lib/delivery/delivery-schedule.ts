@@ -1,5 +1,5 @@
 /**
- * The delay before the next attempt after `attempts` deferred attempts, or null when the message
+ * Returns the delay before the next attempt after `attempts` deferred attempts, or null when the message
  * has been retried long enough and bounces as soft. The last delay of the schedule repeats.
  */
 export function nextRetryDelaySeconds(attempts: number, delays: readonly number[], acceptedAt: Date, now: Date, maxAgeSeconds: number): number | null {

@@ -120,8 +120,9 @@ export class DeliveryProcessor implements OnApplicationBootstrap, OnApplicationS
   }
 
   /**
-   * Records `dropped` for suppressed recipients and `processed` for the others, moving the
-   * message to `processing` (or `failed` when no recipient is left); returns the recipients to send to.
+   * Records `dropped` for suppressed recipients and `processed` for the others, and moves the
+   * message to `processing`, or to `failed` when no recipient is left. Returns the recipients to
+   * send to.
    */
   private async dropSuppressed(message: MessageEntity, recipients: MessageRecipientEntity[]): Promise<MessageRecipientEntity[]> {
     const reasons = await this.suppressions.dropReasons(message.tenantId, recipients.map((recipient) => recipient.email), message.mailSettings, message.asm?.group_id);

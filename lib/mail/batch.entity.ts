@@ -1,7 +1,7 @@
 import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 import { TenantColumn, TimestampColumn } from '../common/columns.js';
 
-/** What holds a batch's scheduled messages: nothing, a pause, or a cancellation. */
+/** State of a batch's scheduled messages: active, paused or cancelled. */
 export type BatchState = 'active' | 'pause' | 'cancel';
 
 /** A batch id from `POST /v3/mail/batch`, which groups scheduled sends for pausing and cancelling. */

@@ -7,7 +7,7 @@ const CONTENT_REQUIRED =
 
 /**
  * Checks `content`. It is required without a template. With a template it is allowed here,
- * because a legacy template wraps it; the send path rejects it for dynamic templates, which
+ * because a legacy template wraps it. The send path rejects it for dynamic templates, which
  * supply the body themselves. Each block needs a type and a value, each type appears once,
  * and `text/plain` comes before `text/html`.
  */

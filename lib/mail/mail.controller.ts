@@ -20,7 +20,7 @@ export class MailController {
   @ApiAcceptedResponse({ description: '`{message_id}` for one personalization, `{message_ids}` for several' })
   async send(@CurrentPrincipal() principal: Principal, @Body() body: unknown, @Res({ passthrough: true }) response: Response): Promise<SendResponse> {
     const sent = await this.mail.send(principal, body);
-    // SendGrid answers with an empty body and the id in X-Message-Id; clients read either.
+    // SendGrid replies with an empty body and the id in X-Message-Id, so clients read either.
     response.setHeader('X-Message-Id', 'message_id' in sent ? sent.message_id : sent.message_ids.join(','));
     return sent;
   }

@@ -4,9 +4,9 @@ import { TenantColumn } from '../common/columns.js';
 export type RecipientKind = 'to' | 'cc' | 'bcc';
 
 /**
- * Where one recipient of a message stands: still to send, or its final outcome. `unknown` means
- * the SMTP session was lost after DATA began, so the server may have the message: it is never
- * sent again.
+ * State of one recipient of a message: still to send, or its final outcome. `unknown` means
+ * the SMTP session was lost after DATA began, so the server may have the message, and it is
+ * never sent again.
  */
 export type RecipientState = 'pending' | 'delivered' | 'bounced' | 'dropped' | 'unknown';
 

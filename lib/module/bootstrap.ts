@@ -17,7 +17,7 @@ interface BodyParserError extends Error {
  * `NestFactory.create()` and before `listen()` or `init()`; Nest then skips its own parsers.
  *
  * - JSON bodies up to 20 MB on sending routes (`/v3/mail/send`, `/v3/mail/batch…`) and 1 MB
- *   elsewhere; an over-size body is rejected from its `Content-Length` before it is read.
+ *   elsewhere. An over-size body is rejected from its `Content-Length` before it is read.
  * - The raw bytes stay on `request.rawBody`.
  * - Malformed JSON and over-size bodies answer 400 and 413 in the API's error shape.
  */
