@@ -85,6 +85,17 @@ const REPLIES: Case[] = [
   ['generic', 550, null, '550 Message rejected as spam by Content Filtering.', block('spam_content')],
   ['generic', 550, '5.0.0', '550 5.0.0 <someone@example.org>... User unknown', hard('mailbox_unknown')],
   ['SpamCop', 550, null, '550 Blocked - see https://www.spamcop.net/bl.shtml?192.0.2.1', block('blocklist')],
+  ['Spectrum', 550, '5.1.0', '550 5.1.0 <bounce@example.com> sender rejected. Please see https://www.spectrum.net/support/internet/understanding-email-error-codes for more information. AUP#In-1310', rateLimited],
+  ['Spectrum', 554, '5.7.1', '554 5.7.1 Your IP address has been blocked due to suspicious activity. AUP#I-1000', block('blocklist')],
+  ['Orange', 550, '5.1.1', '550 5.1.1 Adresse d au moins un destinataire invalide. Invalid recipient. OFR_416 [416]', hard('mailbox_unknown')],
+  ['Orange', 550, '5.2.0', '550 5.2.0 Mail rejete. Mail rejected. OFR_506 [506]', block('spam_content')],
+  ['La Poste', 550, '5.5.0', '550 5.5.0 Le compte du destinataire est bloque. The recipient account isblocked. LPN007_426', soft('mailbox_disabled')],
+  ['Postfix', 503, '5.5.1', '503 5.5.1 Error: need RCPT command', block('protocol_error')],
+  ['Sendmail', 501, '5.1.3', '501 5.1.3 Bad recipient address syntax', hard('mailbox_unknown')],
+  ['generic', 503, null, '503 Improper sequence of commands', block('protocol_error')],
+  ['Postfix', 550, '5.0.0', '550 5.0.0 <someone@example.org>: Recipient address rejected: On hold', soft('mailbox_disabled')],
+  ['gateway', 550, null, "550 'someone@example.org' is not a registered gateway user", block('relay_denied')],
+  ['Sendmail', 501, null, '501 <bounce@example.com>... no access from mail server [192.0.2.1] which is an open relay.', block('blocklist')],
   ['Postfix', 250, '2.0.0', '250 2.0.0 Ok: queued as 4C1B2D3E4F', delivered],
   ['no connection', null, null, 'No MX host of example.org accepted a connection: connect ECONNREFUSED 192.0.2.1:25', deferred('network_error')],
   ['no connection', null, null, 'example.org closed the connection', deferred('no_connection')],
@@ -123,6 +134,18 @@ describe('classifyFinalFailure', () => {
     const reply = { code: 451, enhancedStatus: '4.7.650', response: '451 4.7.650 The mail server [192.0.2.1] has been temporarily rate limited due to IP reputation.' };
 
     expect(classifyFinalFailure(reply)).toEqual({ category: 'block', reason: 'blocklist' });
+  });
+
+  it('lets a provider code name the cause of a 421', () => {
+    const reply = { code: 421, enhancedStatus: '4.2.0', response: '421 4.2.0 Service refuse. Veuillez essayer plus tard. Service refused, please try later. OFR005_505 [505]' };
+
+    expect(classifyFinalFailure(reply)).toEqual({ category: 'soft', reason: 'system_error' });
+  });
+
+  it('keeps a 421 refusal without a provider code a block', () => {
+    const reply = { code: 421, enhancedStatus: '4.2.1', response: '421 4.2.1 Service refuse. Veuillez essayer plus tard. Service refused, please try later.' };
+
+    expect(classifyFinalFailure(reply)).toEqual({ category: 'block', reason: 'policy' });
   });
 
   it('keeps a temporary unknown user soft', () => {

@@ -1,3 +1,5 @@
+import { providerCodeReason } from './provider-codes.js';
+
 /** Outcome of a reply: delivered, retried later (`deferred`), or a bounce of type hard, soft or block. */
 export type ReplyCategory = 'delivered' | 'hard' | 'soft' | 'block' | 'deferred';
 
@@ -16,6 +18,7 @@ export type ReplyReason =
   | 'authentication'
   | 'sender_rejected'
   | 'relay_denied'
+  | 'protocol_error'
   | 'rate_limit'
   | 'greylisted'
   | 'expired'
@@ -57,6 +60,7 @@ const PERMANENT_CATEGORY: Record<ReplyReason, ReplyCategory> = {
   authentication: 'block',
   sender_rejected: 'block',
   relay_denied: 'block',
+  protocol_error: 'block',
   rate_limit: 'deferred',
   greylisted: 'deferred',
   expired: 'soft',
@@ -91,7 +95,7 @@ const SPECIFIC_WORDINGS: Array<[ReplyReason, RegExp]> = [
   ],
   [
     'relay_denied',
-    /relay(ing)? (access )?(denied|not permitted|prohibited|not allowed)|not (allowed|configured|permitted|authorized) to relay|unable to relay|relaying denied|no relaying|allowed rcpthosts|relay not permitted|we do not relay/,
+    /relay(ing)? (access )?(denied|not permitted|prohibited|not allowed)|not (allowed|configured|permitted|authorized) to relay|unable to relay|relaying denied|no relaying|allowed rcpthosts|relay not permitted|we do not relay|not a registered gateway user/,
   ],
   [
     'authentication',
@@ -108,7 +112,7 @@ const SPECIFIC_WORDINGS: Array<[ReplyReason, RegExp]> = [
   ],
   [
     'blocklist',
-    /spamhaus|spamcop|sorbs|barracuda|black ?list|block ?list|deny ?list|\bdnsbl\b|\brbl\b|blocked using|listed (at|in|on|by)|reputation|complaints|ipcheck|dnsbl/,
+    /spamhaus|spamcop|sorbs|barracuda|black ?list|block ?list|deny ?list|\bdnsbl\b|\brbl\b|blocked using|listed (at|in|on|by)|reputation|complaints|ipcheck|dnsbl|open relay/,
   ],
   [
     'spam_content',
@@ -116,7 +120,7 @@ const SPECIFIC_WORDINGS: Array<[ReplyReason, RegExp]> = [
   ],
   [
     'mailbox_disabled',
-    /(account|mailbox|user|address|recipient|e-?mail) (is |has been )?(disabled|inactive|suspended|deactivated|frozen|locked|expired|discontinued)|(disabled|inactive|suspended|deactivated|frozen) (recipient|account|mailbox|user|address)|mailbox is frozen|disabled or discontinued/,
+    /(account|mailbox|user|address|recipient|e-?mail) (is |has been )?(disabled|inactive|suspended|deactivated|frozen|locked|expired|discontinued)|(disabled|inactive|suspended|deactivated|frozen) (recipient|account|mailbox|user|address)|mailbox is frozen|disabled or discontinued|\bon hold\b/,
   ],
   [
     'policy',
@@ -186,16 +190,18 @@ const CODE_REASONS: Record<number, ReplyReason> = {
 const LEADING_CODE = /^\s*([2-5]\d\d)(?=[\s-]|$)/;
 /** RFC 3463 enhanced status code inside a reply text, also qmail's `#5.1.1` form. */
 const STATUS_IN_TEXT = /(?:^|[\s#(['"<:;,=-])([245]\.\d{1,3}\.\d{1,3})(?=$|[\s)\]'">.,;:-])/;
+/** Reply codes of a command that the server did not understand or expected elsewhere (RFC 5321 4.2.3). */
+const PROTOCOL_CODES = new Set([500, 501, 502, 503, 504]);
 /** Wordings of a 4xx reply that, with a 4.7.x status, mean the server wants fewer messages. */
 const VOLUME_HINT = /try (again )?later|deferred|too many/;
 /** Text that the reporting MTA adds around a reply, which would otherwise match the wordings. */
 const MTA_BOILERPLATE = /\(in reply to [^)]*\)|in reply to (end of )?(data|rcpt to|mail from)( command)?|host \S+\[[^\]]*\] said:/g;
 
 /**
- * Classifies one SMTP reply. A specific wording of the text decides first, because servers send
- * misleading codes (a 5.1.1 for a rate limit, a 550 for a full mailbox). The enhanced status code
- * decides next, then generic wordings, then the reply code. A 4xx, or no reply at all, is always
- * `deferred`.
+ * Classifies one SMTP reply. A provider's own error code decides first, then a specific wording
+ * of the text, because servers send misleading codes (a 5.1.1 for a rate limit, a 550 for a full
+ * mailbox). Next come the reply codes 500 to 504 of a protocol error, then the enhanced status
+ * code, then generic wordings, then the reply code. A 4xx, or no reply at all, is always `deferred`.
  */
 export function classifySmtpReply(reply: SmtpReply): ReplyClassification {
   const text = normalizeText(reply.response);
@@ -226,11 +232,13 @@ export function classifyFinalFailure(reply: SmtpReply): { category: 'hard' | 'so
   if (reason === 'no_connection') return { category: 'soft', reason: 'network_error' };
   if (reason === 'rate_limit' && isPermanent(reply)) return { category: 'soft', reason };
 
-  // A temporary refusal can give the sender's reputation as the cause of a rate limit.
-  const cause = reason === 'rate_limit' ? wordingReason(SPECIFIC_WORDINGS.filter(([name]) => name !== 'rate_limit'), text) : reason;
+  // A temporary refusal can give the sender's reputation as the cause of a rate limit, and a 421
+  // counts as one unless a provider's code names its cause.
+  const coded = reason === 'rate_limit' ? providerCodeReason(text) : undefined;
+  const cause = reason === 'rate_limit' ? (coded ?? wordingReason(SPECIFIC_WORDINGS.filter(([name]) => name !== 'rate_limit'), text)) : reason;
   if (cause && PERMANENT_CATEGORY[cause] === 'block') return { category: 'block', reason: cause };
   if (/null mx/.test(text)) return { category: 'hard', reason: 'domain_unknown' };
-  return { category: 'soft', reason };
+  return { category: 'soft', reason: coded ?? reason };
 }
 
 function isPermanent(reply: SmtpReply): boolean {
@@ -240,6 +248,9 @@ function isPermanent(reply: SmtpReply): boolean {
 }
 
 function reasonOf(text: string, code: number | null, status: string | null): ReplyReason {
+  const coded = providerCodeReason(text);
+  if (coded) return coded;
+
   const worded = wordingReason(SPECIFIC_WORDINGS, text);
   // 521 and 556 mean that the host or domain accepts no mail at all (RFC 7504), whatever the status.
   if ((code === 521 || code === 556) && (worded === undefined || PERMANENT_CATEGORY[worded] === 'soft')) return 'domain_unknown';
@@ -248,12 +259,22 @@ function reasonOf(text: string, code: number | null, status: string | null): Rep
 
   return (
     worded ??
+    protocolError(code, status) ??
     statusReason(status, { specificOnly: true }) ??
     wordingReason(GENERIC_WORDINGS, text) ??
     statusReason(status, { specificOnly: false }) ??
     (code !== null ? CODE_REASONS[code] : undefined) ??
     'unknown'
   );
+}
+
+/**
+ * Returns `protocol_error` for a reply code of a protocol error whose status, if any, names no
+ * other subject than the protocol (x.5.x) or none (x.0.x).
+ */
+function protocolError(code: number | null, status: string | null): ReplyReason | undefined {
+  if (code === null || !PROTOCOL_CODES.has(code)) return undefined;
+  return status === null || /^\d\.[05]\./.test(status) ? 'protocol_error' : undefined;
 }
 
 function deferral(reason: ReplyReason, code: number | null, status: string | null, text: string): ReplyClassification {

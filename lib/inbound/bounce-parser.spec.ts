@@ -178,6 +178,48 @@ const EXIM_BOUNCE = crlf(
   '',
 );
 
+/** A DSN for alice@example.org with the given human-readable text and per-recipient fields. */
+function dsnFor(text: string[], fields: string[]): string {
+  return crlf(
+    'From: MAILER-DAEMON@mx.shop.example (Mail Delivery System)',
+    'To: bounces+tok7@bounce.shop.example',
+    'Subject: Undelivered Mail Returned to Sender',
+    'Content-Type: multipart/report; report-type=delivery-status; boundary="B7"',
+    '',
+    '--B7',
+    'Content-Type: text/plain',
+    '',
+    ...text,
+    '',
+    '--B7',
+    'Content-Type: message/delivery-status',
+    '',
+    'Reporting-MTA: dns; mx.shop.example',
+    '',
+    'Final-Recipient: rfc822; alice@example.org',
+    'Action: failed',
+    ...fields,
+    '',
+    '--B7--',
+    '',
+  );
+}
+
+/** A Sendmail bounce in plain text, as Sendmail sends it without a delivery-status part. */
+function sendmailBounce(lines: string[]): string {
+  return crlf(
+    'From: Mail Delivery Subsystem <MAILER-DAEMON@mx.shop.example>',
+    'To: bounces+tok8@bounce.shop.example',
+    'Subject: Returned mail: see transcript for details',
+    '',
+    ...lines,
+    '',
+    '   ----- Unsent message follows -----',
+    ...ORIGINAL_HEADERS,
+    '',
+  );
+}
+
 function autoReply(headers: string[]): string {
   return crlf('From: Alice <alice@example.org>', 'To: bounces+tok9@bounce.shop.example', ...headers, '', 'I am out of the office until Monday.', '');
 }
@@ -312,6 +354,74 @@ describe('parseInboundMessage', () => {
     const report = await parseInboundMessage(mail);
 
     expect(report).toEqual({ kind: 'other', recipients: [], delayed: [], feedbackType: null, references: { verpToken: null, scaisendMessageId: null, messageIds: [] } });
+  });
+
+  describe('an unknown-user reply without an x.1.x status', () => {
+    const categoryOf = async (raw: string) => (await parseInboundMessage(raw)).recipients.map(({ category }) => category);
+
+    it('is a block with a status about the mailbox state and no sign of RCPT TO', async () => {
+      const raw = dsnFor([], ['Status: 5.2.1', 'Diagnostic-Code: smtp; 550 5.2.1 <alice@example.org>... User Unknown']);
+
+      expect(await categoryOf(raw)).toEqual(['block']);
+    });
+
+    it('is hard when the server refused the RCPT TO', async () => {
+      const text = ['<alice@example.org>: host mx.example.org[192.0.2.10] said: 550 5.2.1', '    <alice@example.org>... User Unknown (in reply to RCPT TO command)'];
+      const raw = dsnFor(text, ['Status: 5.2.1', 'Diagnostic-Code: smtp; 550 5.2.1 <alice@example.org>... User Unknown']);
+
+      expect(await categoryOf(raw)).toEqual(['hard']);
+    });
+
+    it('is a block when the server refused the message after DATA', async () => {
+      const text = ['<alice@example.org>: host mx.example.org[192.0.2.10] said: 550 User unknown', '    (in reply to end of DATA command)'];
+      const raw = dsnFor(text, ['Status: 5.0.0', 'Diagnostic-Code: smtp; 550 User unknown']);
+
+      expect(await categoryOf(raw)).toEqual(['block']);
+    });
+
+    it('is hard in a pipelined Sendmail transcript', async () => {
+      const raw = sendmailBounce([
+        '   ----- The following addresses had permanent fatal errors -----',
+        '<alice@example.org>',
+        '    (reason: 550 5.0.0 <alice@example.org>... User unknown)',
+        '',
+        '   ----- Transcript of session follows -----',
+        '... while talking to mx.example.org.:',
+        '>>> DATA',
+        '<<< 550 5.0.0 <alice@example.org>... User unknown',
+        '550 5.1.1 <alice@example.org>... User unknown',
+        '<<< 503 5.0.0 Need RCPT (recipient)',
+      ]);
+
+      expect(await categoryOf(raw)).toEqual(['hard']);
+    });
+  });
+
+  it('treats a final 4.1.1 unknown user as hard', async () => {
+    const raw = dsnFor([], ['Status: 4.1.1', 'Diagnostic-Code: smtp; 450 4.1.1 <alice@example.org>: Recipient address rejected: User unknown in virtual alias table']);
+
+    expect((await parseInboundMessage(raw)).recipients).toMatchObject([{ email: 'alice@example.org', status: '4.1.1', category: 'hard' }]);
+  });
+
+  it('reads the transcript above a Sendmail summary line', async () => {
+    const raw = sendmailBounce([
+      '   ----- Transcript of session follows -----',
+      'While talking to mx.example.org:',
+      '>>> MAIL From:<orders@shop.example>',
+      '<<< 501 <orders@shop.example>... no access from mail server [192.0.2.55] which is an open relay.',
+      '554 <alice@example.org>... Remote protocol error',
+      'While talking to mx.example.net:',
+      '>>> RCPT To:<bob@example.net>',
+      '<<< 550 <bob@example.net>... User unknown',
+      '550 <bob@example.net>... User unknown',
+    ]);
+
+    const report = await parseInboundMessage(raw);
+
+    expect(report.recipients.map(({ email, category }) => ({ email, category }))).toEqual([
+      { email: 'alice@example.org', category: 'block' },
+      { email: 'bob@example.net', category: 'hard' },
+    ]);
   });
 
   it('takes the VERP token from X-Original-To', async () => {

@@ -8,9 +8,19 @@ import { extractTextFailures, humanReadablePart, oneLine, type TextFailure } fro
 /**
  * Reports of a reply to DATA: Postfix, Exim, DragonFly and m-FILTER name the command, a Sendmail
  * transcript shows the reply after `>>> DATA`, and au (ezweb.ne.jp) leaves the address out of the
- * "550 : User unknown" that its recipients' filters send after DATA.
+ * "550 : User unknown" that its recipients' filters send after DATA. A pipelining Sendmail prints
+ * the RCPT TO replies after `>>> DATA` too, each followed by its own `<address>... reason` line,
+ * so a reply followed by such a line is not a reply to DATA.
  */
-const AFTER_DATA = /in reply to end of data|after end of data|did not like our final data|smtp command\s*\n\s*data\b|>>> data\s*\n\s*<<< [45]\d\d|^[ \t]*(?:<<< )?5\d\d:?[ \t]+:[ \t]*user unknown/im;
+const AFTER_DATA =
+  /in reply to end of data|after end of data|did not like our final data|smtp command\s*\n\s*data\b|>>> data\s*\n\s*<<< [45]\d\d[^\n]*\n(?![ \t]*[45]\d\d[ -][^\n]*>\.\.\.)|^[ \t]*(?:<<< )?5\d\d:?[ \t]+:[ \t]*user unknown/im;
+/**
+ * Reports of a reply to RCPT TO: Postfix and Exim name the command, qmail writes that the host
+ * "does not like recipient", and Postfix's recipient restrictions answer "Recipient address rejected".
+ */
+const AFTER_RCPT = /in reply to rcpt to|after rcpt to|rcpt to (command|response)|did not like our rcpt to|does not like recipient|recipient address rejected|>>> rcpt to:[^\n]*\n\s*<<< [45]\d\d/i;
+/** Enhanced status codes about the mailbox's state (x.2.x), the mail system (x.3.x) or policy (x.7.x). */
+const NOT_ADDRESS_STATUS = /^\d\.[237]\.\d+$/;
 /** Texts that state outright that the account does not exist, as Yahoo's does after DATA. */
 const NO_SUCH_ACCOUNT = /(doesn't|does not) (have an? .{1,40} account|exist)/i;
 /** Amazon SES wraps the remote reply: `5.1.0 - Unknown address error 550-'5.7.1 … Access denied'`. */
@@ -83,16 +93,24 @@ function recipientOfText(failure: TextFailure, delayed: boolean): InboundRecipie
 
 /**
  * Classifies a final failure. An "unknown user" text is a missing address when the status is
- * x.1.x or the text states that the account does not exist. Otherwise an unknown mailbox
+ * x.1.x, 4.1.1 included, or the text states that the account does not exist. Otherwise an unknown mailbox
  * refused only after DATA, which the server accepted at RCPT TO, is a filter's verdict on the
- * message: a block, which suppresses nothing.
+ * message: a block, which suppresses nothing. So is one whose status names the mailbox's state,
+ * the mail system or policy, unless the report shows that the server refused the RCPT TO.
  */
 function finalCategory(reply: SmtpReply, context: string | undefined): 'hard' | 'soft' | 'block' {
   const { category, reason } = classifyFinalFailure(reply);
-  if (reason !== 'mailbox_unknown' || /^\d\.1\.\d+$/.test(reply.enhancedStatus ?? '')) return category;
+  const status = reply.enhancedStatus ?? '';
+  if (reason !== 'mailbox_unknown') return category;
+  // The reporting MTA gave up on an address that the last attempt called unknown, as a server that
+  // answers 450 4.1.1 for unknown users out of caution does until the message expires.
+  if (status === '4.1.1') return 'hard';
+  if (/^\d\.1\.\d+$/.test(status)) return category;
 
   const evidence = `${reply.response}\n${context ?? ''}`;
-  return AFTER_DATA.test(evidence) && !NO_SUCH_ACCOUNT.test(reply.response) ? 'block' : category;
+  if (AFTER_DATA.test(evidence) && !NO_SUCH_ACCOUNT.test(reply.response)) return 'block';
+  if (NOT_ADDRESS_STATUS.test(status) && !AFTER_RCPT.test(evidence)) return 'block';
+  return category;
 }
 
 /**

@@ -21,12 +21,14 @@ const EXPECTED_FILE = path.join(FIXTURES, 'expected.json');
 const describeFixtures = existsSync(EXPECTED_FILE) || process.env.CI ? describe : describe.skip;
 
 /**
- * NOTE: 28 of the 367 expected recipients miss. Most are sisimai "filtered" verdicts on "user
- * unknown" texts without an x.1.x status. sisimai bases them on the SMTP command that each MTA's
- * format reveals, and this parser keeps them hard. The others depend on provider codes (Spectrum
- * AUP#, La Poste LPN and OFR), or are 4.x.x and 5.5.x failures that the classifier turns soft.
+ * NOTE: 15 of the 367 expected recipients miss. Nine are sisimai "filtered" verdicts on "user
+ * unknown" texts that give neither a status nor the SMTP command. This parser keeps them hard.
+ * In lhost-sendmail-27 the RCPT TO reply of a pipelined session follows `>>> DATA`, which this
+ * parser reads as a refusal of the recipient. Two take "suspend" from a note outside the reply,
+ * one is a bounce that a person forwarded, one is a second report appended after the closing
+ * MIME boundary, and one gives no reason beyond a connection reset.
  */
-const MIN_CATEGORY_RATE = 0.92;
+const MIN_CATEGORY_RATE = 0.95;
 const MIN_STATUS_RATE = 0.8;
 
 /** sisimai's own codes (`5.0.911`, …) for reports that give no status. They match a null status. */

@@ -73,10 +73,12 @@ export function extractTextFailures(text: string, exclude: Set<string>): TextFai
   // Sendmail names an address in its summary and again in the transcript, so blocks are joined.
   const blocks = new Map<string, string[]>();
   anchors.forEach((anchor, index) => {
-    // Sendmail's `554 <a@b>... reason` contains the whole reply, and the lines after it are about other hosts.
+    // Sendmail's `554 <a@b>... reason` sums up the transcript above it, and the lines after it are about other hosts.
     const next = anchors[index + 1]?.line ?? lines.length;
-    const end = SENDMAIL_REPLY_LINE.test(lines[anchor.line]) ? anchor.line + 1 : next;
-    blocks.set(anchor.email, [...(blocks.get(anchor.email) ?? []), lines.slice(anchor.line, end).join('\n')]);
+    const summary = SENDMAIL_REPLY_LINE.test(lines[anchor.line]);
+    const start = summary ? transcriptStart(lines, anchors[index - 1], anchor.line) : anchor.line;
+    const end = summary ? anchor.line + 1 : next;
+    blocks.set(anchor.email, [...(blocks.get(anchor.email) ?? []), lines.slice(start, end).join('\n')]);
   });
 
   return [...blocks].map(([email, texts]) => {
@@ -112,6 +114,29 @@ export function oneLine(text: string): string {
 interface Anchor {
   line: number;
   email: string;
+}
+
+/** Sendmail's line that opens the transcript of a session with one host. */
+const SESSION_START = /^\s*(?:\.\.\.\s*)?while talking to /i;
+/** A reply line of a Sendmail transcript. */
+const TRANSCRIPT_REPLY = /^\s*<<< [45]\d\d/;
+
+/**
+ * Returns the first line of the session transcript that a Sendmail summary line at `line` sums
+ * up, such as the `<<< 501 … open relay` reply to MAIL FROM above `554 <a@b>... Remote protocol
+ * error`. It returns `line` when no transcript with a failure reply comes between the previous
+ * anchor's lines and the summary.
+ */
+function transcriptStart(lines: string[], previous: Anchor | undefined, line: number): number {
+  // The lines after an anchor that is not a summary line belong to that anchor.
+  if (previous && !SENDMAIL_REPLY_LINE.test(lines[previous.line])) return line;
+
+  const from = previous ? previous.line + 1 : 0;
+  for (let index = line - 1; index >= from; index -= 1) {
+    if (!SESSION_START.test(lines[index])) continue;
+    return lines.slice(index, line).some((text) => TRANSCRIPT_REPLY.test(text)) ? index : line;
+  }
+  return line;
 }
 
 function findAnchors(lines: string[], exclude: Set<string>): Anchor[] {
