@@ -180,7 +180,7 @@ function rewriteFixture(raw: string, fixture: FixtureReport, recipient: string, 
   return `${addressed.slice(0, end)}X-ScaiSend-Message-Id: ${id}\n${addressed.slice(end)}`;
 }
 
-describe('inbound bounces and complaints', () => {
+describe.each(['redis', 'postgres'] as const)('inbound bounces and complaints with queues on %s', (queueBackend) => {
   let database: TestDatabase;
   let dns: TestDnsServer;
   let relay: SmtpSink;
@@ -201,7 +201,10 @@ describe('inbound bounces and complaints', () => {
       imports: [
         TypeOrmModule.forRoot({ type: 'postgres', url: database.url, autoLoadEntities: true, migrations: SCAISEND_MIGRATIONS, migrationsRun: true }),
         ScaiSendModule.forRoot({
-          queue: { redis: { host: '127.0.0.1', port: 6379, maxRetriesPerRequest: null }, prefix: queuePrefix },
+          queue:
+            queueBackend === 'redis'
+              ? { redis: { host: '127.0.0.1', port: 6379, maxRetriesPerRequest: null }, prefix: queuePrefix }
+              : { postgres: { connectionString: database.url, migrate: true } },
           secretKey: SECRET_KEY,
           publicUrl: 'http://127.0.0.1',
           smtpRelayUrl: `smtp://127.0.0.1:${relay.port}`,
@@ -227,7 +230,7 @@ describe('inbound bounces and complaints', () => {
     await relay?.stop();
     await dns?.stop();
     await database?.drop();
-    await deleteQueueKeys(queuePrefix);
+    if (queueBackend === 'redis') await deleteQueueKeys(queuePrefix);
   });
 
   async function request(method: string, route: string, token: string | null, body?: unknown): Promise<Response> {

@@ -3,7 +3,6 @@ import { Client } from '@sendgrid/client';
 import { SuppressionService } from '../lib/suppressions/suppression.service.js';
 import type { SuppressionList } from '../lib/suppressions/suppression.entity.js';
 import { TestDnsServer } from './support/dns-server.js';
-import { SmtpSink } from './support/smtp-sink.js';
 import { TestApp } from './support/test-app.js';
 import { TestStack } from './support/test-stack.js';
 import { waitForStatus } from './support/walkthrough.js';
@@ -16,14 +15,13 @@ const unix = (iso: string): number => Date.parse(iso) / 1000;
 describe('suppressions API', () => {
   let stack: TestStack;
   let dns: TestDnsServer;
-  let relay: SmtpSink;
   let app: TestApp;
   let admin: string;
   let other: string;
 
   beforeAll(async () => {
     stack = await TestStack.start();
-    ({ dns, relay, app, admin } = stack);
+    ({ dns, app, admin } = stack);
     other = await app.adminToken('globex');
   });
 
@@ -434,23 +432,34 @@ describe('suppressions API', () => {
       expect(deleted.statusCode).toBe(204);
     });
   });
+});
 
-  describe('sending', () => {
-    it('drops global unsubscribes unless bypassed', async () => {
-      const added = await app.request('POST', '/v3/asm/suppressions/global', admin, { recipient_emails: ['Leaver@Example.com'] });
-      expect(added.status).toBe(201);
-      const body = { ...MESSAGE, personalizations: [{ to: [{ email: 'leaver@example.com' }] }] };
+describe.each(['redis', 'postgres'] as const)('suppressed sends with queues on %s', (queue) => {
+  let stack: TestStack;
 
-      const dropped = await app.request('POST', '/v3/mail/send', admin, body);
-      expect(dropped.status).toBe(202);
-      const failed = await waitForStatus(app, admin, dropped.body.message_id, ['failed', 'delivered']);
-      expect(failed.status).toBe('failed');
-      expect(failed.events).toEqual([expect.objectContaining({ event_type: 'dropped', metadata: { reason: 'suppressed_unsubscribe' } })]);
+  beforeAll(async () => {
+    stack = await TestStack.start({ queue });
+  });
 
-      const bypassed = await app.request('POST', '/v3/mail/send', admin, { ...body, mail_settings: { bypass_unsubscribe_management: { enable: true } } });
-      const delivered = await waitForStatus(app, admin, bypassed.body.message_id, ['failed', 'delivered']);
-      expect(delivered.status).toBe('delivered');
-      expect(relay.messages.some((message) => message.to.includes('leaver@example.com'))).toBe(true);
-    });
+  afterAll(async () => {
+    await stack?.stop();
+  });
+
+  it('drops global unsubscribes unless bypassed', async () => {
+    const { app, admin, relay } = stack;
+    const added = await app.request('POST', '/v3/asm/suppressions/global', admin, { recipient_emails: ['Leaver@Example.com'] });
+    expect(added.status).toBe(201);
+    const body = { ...MESSAGE, personalizations: [{ to: [{ email: 'leaver@example.com' }] }] };
+
+    const dropped = await app.request('POST', '/v3/mail/send', admin, body);
+    expect(dropped.status).toBe(202);
+    const failed = await waitForStatus(app, admin, dropped.body.message_id, ['failed', 'delivered']);
+    expect(failed.status).toBe('failed');
+    expect(failed.events).toEqual([expect.objectContaining({ event_type: 'dropped', metadata: { reason: 'suppressed_unsubscribe' } })]);
+
+    const bypassed = await app.request('POST', '/v3/mail/send', admin, { ...body, mail_settings: { bypass_unsubscribe_management: { enable: true } } });
+    const delivered = await waitForStatus(app, admin, bypassed.body.message_id, ['failed', 'delivered']);
+    expect(delivered.status).toBe('delivered');
+    expect(relay.messages.some((message) => message.to.includes('leaver@example.com'))).toBe(true);
   });
 });
