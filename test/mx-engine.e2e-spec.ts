@@ -445,6 +445,7 @@ describe('MX engine', () => {
       expect(second.recipients[0]).toMatchObject({ accepted: false, code: 451, enhancedStatus: '4.7.0' });
       expect(second.recipients[0]?.response).toMatch(/^451 4\.7\.0 ScaiSend throttling example\.org: its next send time is \d+ s away$/);
       expect(second.recipients[0]?.retryAfterMs).toBeGreaterThan(30_000);
+      expect(second.recipients[0]?.heldBack).toBe(true);
       expect(mx.messages).toHaveLength(1);
     });
   });

@@ -29,7 +29,7 @@ describe('uncertain SMTP outcomes', () => {
   beforeAll(async () => {
     database = await TestDatabase.create();
     dns = await TestDnsServer.start();
-    app = await TestApp.start({ databaseUrl: database.url, config: { dnsServers: [dns.address] }, overrides: { mailTransport: transport, deliveryRetryDelays: [1] } });
+    app = await TestApp.start({ databaseUrl: database.url, config: { dnsServers: [dns.address] }, overrides: { mailTransport: transport, deliveryRetryDelays: [1, 600] } });
     admin = await app.adminToken('acme');
     await verifiedDomain(app, admin, dns, 'mail.acme.test');
   });
@@ -53,7 +53,7 @@ describe('uncertain SMTP outcomes', () => {
   });
 
   it('waits as long as a throttling deferral asks', async () => {
-    transport.reply = (email) => ({ email, accepted: false, code: 451, enhancedStatus: '4.7.0', response: '451 4.7.0 ScaiSend throttling example.com', retryAfterMs: 120_000 });
+    transport.reply = (email) => ({ email, accepted: false, code: 451, enhancedStatus: '4.7.0', response: '451 4.7.0 ScaiSend throttling example.com', heldBack: true, retryAfterMs: 120_000 });
 
     const sent = await app.request('POST', '/v3/mail/send', admin, { ...BODY, personalizations: [{ to: [{ email: 'later@example.com' }] }] });
     const message = await app.waitFor(async () => {
@@ -63,5 +63,25 @@ describe('uncertain SMTP outcomes', () => {
 
     const deferred = message.events.find((event: { event_type: string }) => event.event_type === 'deferred');
     expect(deferred.metadata.next_attempt_at - deferred.timestamp).toBeGreaterThanOrEqual(119);
+  });
+
+  it('does not count a held-back attempt', async () => {
+    let sends = 0;
+    transport.reply = (email) => {
+      sends += 1;
+      if (sends === 1) return { email, accepted: false, code: 451, enhancedStatus: '4.7.0', response: '451 4.7.0 ScaiSend throttling example.com', heldBack: true, retryAfterMs: 500 };
+      return { email, accepted: false, code: 451, enhancedStatus: '4.3.0', response: '451 4.3.0 Temporary local problem' };
+    };
+
+    const sent = await app.request('POST', '/v3/mail/send', admin, { ...BODY, personalizations: [{ to: [{ email: 'held@example.com' }] }] });
+    const message = await app.waitFor(async () => {
+      const response = await app.request('GET', `/v3/messages/${sent.body.message_id}`, admin);
+      return response.body.events.filter((event: { event_type: string }) => event.event_type === 'deferred').length >= 2 ? response.body : undefined;
+    });
+
+    const [held, remote] = message.events.filter((event: { event_type: string }) => event.event_type === 'deferred');
+    expect(held.metadata.attempt).toBe(0);
+    expect(remote.metadata.attempt).toBe(1);
+    expect(remote.metadata.next_attempt_at - remote.timestamp).toBeLessThan(60);
   });
 });

@@ -11,7 +11,7 @@ import { RESOLVED_OPTIONS } from '../module/scaisend.module-definition.js';
 import { CLOCK } from '../module/tokens.js';
 import { ScaiSendQueues } from '../queues/scaisend-queues.js';
 import { NewSuppression, SuppressionService } from '../suppressions/suppression.service.js';
-import { nextRetryDelaySeconds } from './delivery-schedule.js';
+import { heldRetryDelayMs, nextRetryDelaySeconds } from './delivery-schedule.js';
 import { classifySmtpReply } from './reply-classifier.js';
 import type { DeliveryResult, RecipientResult } from './smtp-delivery.js';
 
@@ -39,10 +39,17 @@ export class DeliveryOutcomeWriter {
   /** Records the outcome for `recipients`, the pending recipients this attempt sent to. */
   async write(message: MessageEntity, recipients: MessageRecipientEntity[], result: DeliveryResult): Promise<void> {
     const now = this.clock.now();
-    const retryDelay = nextRetryDelaySeconds(message.attempts, this.options.deliveryRetryDelays, message.createdAt, now, this.options.deliveryMaxAgeSeconds);
+    const { deliveryRetryDelays: delays, deliveryMaxAgeSeconds: maxAge } = this.options;
     // A local throttling deferral names when the destination takes mail again; waiting less is pointless.
     const throttledMs = Math.max(0, ...result.recipients.map((recipient) => recipient.retryAfterMs ?? 0));
-    const nextAttemptAt = retryDelay === null ? null : new Date(now.getTime() + Math.max(retryDelay * 1000, throttledMs));
+    // An attempt that the module's own throttle held back whole reached no server, so it does not
+    // advance the retry schedule and its retry comes as soon as the destination takes mail.
+    const heldBack = result.recipients.length > 0 && result.recipients.every((recipient) => recipient.heldBack === true);
+    const heldAttempts = message.heldAttempts + (heldBack ? 1 : 0);
+    const retryDelayMs = heldBack
+      ? heldRetryDelayMs(throttledMs, delays, message.createdAt, now, maxAge)
+      : retryDelaySecondsToMs(nextRetryDelaySeconds(message.attempts - message.heldAttempts, delays, message.createdAt, now, maxAge));
+    const nextAttemptAt = retryDelayMs === null ? null : new Date(now.getTime() + Math.max(retryDelayMs, throttledMs));
 
     const events: NewEvent[] = [];
     const states = new Map<string, RecipientState>();
@@ -74,7 +81,12 @@ export class DeliveryOutcomeWriter {
         events.push({
           type: 'deferred',
           recipientEmail: recipient.email,
-          metadata: { smtp_response: recipient.response, attempt: message.attempts, next_attempt_at: Math.floor(nextAttemptAt.getTime() / 1000), rate_limited: reply.rateLimited },
+          metadata: {
+            smtp_response: recipient.response,
+            attempt: message.attempts - heldAttempts,
+            next_attempt_at: Math.floor(nextAttemptAt.getTime() / 1000),
+            rate_limited: reply.rateLimited,
+          },
         });
       } else {
         events.push({ type: 'bounce', recipientEmail: recipient.email, metadata: { ...bounceMetadata(recipient, 'soft', 'expired'), reason: `Retries exhausted: ${recipient.response}` } });
@@ -99,6 +111,7 @@ export class DeliveryOutcomeWriter {
         fields: {
           leaseTakenAt: null,
           nextAttemptAt: status === 'queued' ? nextAttemptAt : null,
+          ...(heldBack ? { heldAttempts } : {}),
           ...(status === 'delivered' ? { deliveredAt: now } : {}),
           ...(status === 'bounced' ? { errorMessage: result.recipients.map((recipient) => recipient.response).join('\n').slice(0, 2000) } : {}),
           ...(status === 'failed' ? { errorMessage: 'The delivery outcome is unknown: the SMTP session was lost after DATA began, so the message is not sent again.' } : {}),
@@ -129,6 +142,9 @@ export class DeliveryOutcomeWriter {
   }
 }
 
+function retryDelaySecondsToMs(seconds: number | null): number | null {
+  return seconds === null ? null : seconds * 1000;
+}
 
 function bounceMetadata(recipient: RecipientResult, bounceType: 'hard' | 'soft' | 'block', classification: string) {
   return { bounce_type: bounceType, status: recipient.enhancedStatus, reason: recipient.response, classification, smtp_response: recipient.response };

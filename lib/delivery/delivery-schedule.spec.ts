@@ -1,4 +1,4 @@
-import { nextRetryDelaySeconds } from './delivery-schedule.js';
+import { heldRetryDelayMs, nextRetryDelaySeconds } from './delivery-schedule.js';
 
 const ACCEPTED = new Date('2026-12-04T00:00:00Z');
 const DELAYS = [60, 300, 900];
@@ -19,5 +19,21 @@ describe('nextRetryDelaySeconds', () => {
     const now = new Date(ACCEPTED.getTime() + (DAY - 600) * 1000);
 
     expect(nextRetryDelaySeconds(4, DELAYS, ACCEPTED, now, DAY)).toBeNull();
+  });
+});
+
+describe('heldRetryDelayMs', () => {
+  it('waits for the next send time', () => {
+    expect(heldRetryDelayMs(45_000, DELAYS, ACCEPTED, ACCEPTED, DAY)).toBe(45_000);
+  });
+
+  it('waits the first delay without a send time', () => {
+    expect(heldRetryDelayMs(0, DELAYS, ACCEPTED, ACCEPTED, DAY)).toBe(60_000);
+  });
+
+  it('ends when the wait would pass the maximum age', () => {
+    const now = new Date(ACCEPTED.getTime() + (DAY - 30) * 1000);
+
+    expect(heldRetryDelayMs(45_000, DELAYS, ACCEPTED, now, DAY)).toBeNull();
   });
 });

@@ -20,7 +20,9 @@ export interface RecipientResult {
    * server may have accepted the message, and the recipient counts as deferred. Absent otherwise.
    */
   outcomeUnknown?: boolean;
-  /** Time until the recipient domain's next send time, set when throttling deferred the recipient locally, in milliseconds. */
+  /** True when the module's own throttle held the recipient back, so no server was contacted. Absent otherwise. */
+  heldBack?: boolean;
+  /** Time until the recipient domain's next send time, set when throttling held the recipient back for its rate, in milliseconds. */
   retryAfterMs?: number;
 }
 

@@ -46,7 +46,7 @@ export function toMessageDetail(message: MessageEntity, events: EventEntity[]) {
     tracking_settings: message.trackingSettings,
     custom_args: message.customArgs,
     send_at: isoDateOrNull(message.sendAt),
-    attempts: message.attempts,
+    attempts: message.attempts - message.heldAttempts,
     error_message: message.errorMessage,
     events: events.map((event) => ({
       event_id: event.id,

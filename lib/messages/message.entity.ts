@@ -111,6 +111,13 @@ export class MessageEntity {
   @Column({ type: 'integer', default: 0 })
   attempts!: number;
 
+  /**
+   * Attempts that the module's own throttle held back before any server was contacted. They are
+   * part of `attempts` but do not advance the retry schedule.
+   */
+  @Column({ name: 'held_attempts', type: 'integer', default: 0 })
+  heldAttempts!: number;
+
   /** When the current attempt's lease was taken; SMTP starts only after this is committed. */
   @TimestampColumn({ name: 'lease_taken_at', nullable: true })
   leaseTakenAt!: Date | null;

@@ -7,6 +7,7 @@ import { StatsShards1764964800000 } from './postgres/1764964800000-stats-shards.
 import { Tracking1764979200000 } from './postgres/1764979200000-tracking.js';
 import { ThrottleState1765000000000 } from './postgres/1765000000000-throttle-state.js';
 import { Inbound1765008000000 } from './postgres/1765008000000-inbound.js';
+import { HeldAttempts1765016000000 } from './postgres/1765016000000-held-attempts.js';
 
 /** PostgreSQL migrations of the module's tables, oldest first; add them to the host's DataSource. */
 export const SCAISEND_MIGRATIONS = [
@@ -19,4 +20,5 @@ export const SCAISEND_MIGRATIONS = [
   Tracking1764979200000,
   ThrottleState1765000000000,
   Inbound1765008000000,
+  HeldAttempts1765016000000,
 ];

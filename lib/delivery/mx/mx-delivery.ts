@@ -194,7 +194,7 @@ function throttledOutcome(domain: string, emails: string[], admission: Exclude<T
     admission.cause === 'rate'
       ? `its next send time is ${Math.ceil(admission.waitMs / 1000)} s away`
       : `no concurrency slot came free (limit ${admission.concurrency})`;
-  const recipients = rejectAll(emails, 451, `451 4.7.0 ScaiSend throttling ${domain}: ${detail}`);
+  const recipients = rejectAll(emails, 451, `451 4.7.0 ScaiSend throttling ${domain}: ${detail}`).map((recipient) => ({ ...recipient, heldBack: true }));
   if (admission.cause !== 'rate') return { recipients };
   return { recipients: recipients.map((recipient) => ({ ...recipient, retryAfterMs: admission.waitMs })) };
 }
