@@ -9,6 +9,7 @@ import path from 'node:path';
 import nodemailer from 'nodemailer';
 import { DataSource } from 'typeorm';
 import { configureScaiSendApp, SCAISEND_MIGRATIONS, ScaiSendModule } from '../lib/index.js';
+import { parseInboundMessage } from '../lib/inbound/bounce-parser.js';
 import { InboundSmtpServer } from '../lib/inbound/inbound-smtp.server.js';
 import { RecordedReportEntity } from '../lib/inbound/recorded-report.entity.js';
 import { verpAddress } from '../lib/inbound/verp.js';
@@ -506,6 +507,35 @@ describe.each(['redis', 'postgres'] as const)('inbound bounces and complaints wi
       const types = (await eventsOf(id)).map((event) => event.event_type);
       const recorded = { hard: 'bounce', soft: 'bounce', block: 'blocked', complaint: 'spam_report' } as const;
       expect(types.filter((type) => !['processed', 'delivered'].includes(type))).toEqual(fixture.category === null ? [] : [recorded[fixture.category]]);
+    });
+
+    it('answers for every fixture as the parser reads it', async () => {
+      const expected = JSON.parse(read('expected.json')) as Record<string, Array<{ category: string }>>;
+
+      for (const file of Object.keys(expected)) {
+        const raw = readFileSync(path.join(fixtures, file));
+        const parsed = await parseInboundMessage(raw);
+
+        const response = await postReport(admin, raw);
+
+        const categories = (response.body.recipients as Array<{ category: string }>).map((recipient) => recipient.category);
+        expect({ file, status: response.status, kind: response.body.kind, categories }).toEqual({ file, status: 200, kind: parsed.kind, categories: parsed.recipients.map((recipient) => recipient.category) });
+        if (expected[file].every((entry) => entry.category === 'not_bounce')) expect({ file, categories }).toEqual({ file, categories: [] });
+      }
+    });
+
+    it('accepts every fixture over SMTP', async () => {
+      const files = Object.keys(JSON.parse(read('expected.json')) as Record<string, unknown>);
+      const transport = nodemailer.createTransport({ host: '127.0.0.1', port: app.get(InboundSmtpServer).port ?? 0, secure: false, ignoreTLS: true, pool: true, maxMessages: Infinity });
+
+      try {
+        for (const file of files) {
+          const outcome = (await transport.sendMail({ envelope: { from: '', to: [`bounces@${RETURN_PATH_DOMAIN}`] }, raw: readFileSync(path.join(fixtures, file)) })) as { response: string };
+          expect({ file, response: outcome.response.slice(0, 3) }).toEqual({ file, response: '250' });
+        }
+      } finally {
+        transport.close();
+      }
     });
 
     it('records a real bounce delivered over SMTP', async () => {
