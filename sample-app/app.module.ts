@@ -38,7 +38,7 @@ export class AppModule {
           webhookRetryDelays: config.webhookRetryDelays,
           principalResolver: new JwtPrincipalResolver({ secret: config.jwtSecret, jwksUrl: config.jwksUrl }),
           ...(config.returnPathMxHost ? { returnPath: { mxHost: config.returnPathMxHost } } : {}),
-          ...(config.inboundSmtpPort !== undefined ? { inboundSmtp: { port: config.inboundSmtpPort, host: '0.0.0.0' } } : {}),
+          ...(config.inboundSmtpPort !== undefined ? { inboundSmtp: { port: config.inboundSmtpPort, host: config.inboundSmtpHost } } : {}),
           ...overrides,
         }),
       ],

@@ -73,6 +73,7 @@ describe('loadConfig', () => {
         SCAISEND_WEBHOOK_RETRY_DELAYS: '10',
         SCAISEND_RETURN_PATH_MX_HOST: 'Inbound.Example.test',
         SCAISEND_INBOUND_SMTP_PORT: '2526',
+        SCAISEND_INBOUND_SMTP_HOST: '127.0.0.1',
       },
       dataDir,
     );
@@ -94,6 +95,11 @@ describe('loadConfig', () => {
     expect(config.webhookRetryDelays).toEqual([10]);
     expect(config.returnPathMxHost).toBe('inbound.example.test');
     expect(config.inboundSmtpPort).toBe(2526);
+    expect(config.inboundSmtpHost).toBe('127.0.0.1');
+  });
+
+  it('listens for inbound mail on all interfaces by default', () => {
+    expect(loadConfig({}, dataDir).inboundSmtpHost).toBe('0.0.0.0');
   });
 
   it('derives the public URL from PORT', () => {
@@ -129,6 +135,7 @@ describe('loadConfig', () => {
       SCAISEND_WEBHOOK_RETRY_DELAYS: '60,,120',
       SCAISEND_RETURN_PATH_MX_HOST: 'not a host',
       SCAISEND_INBOUND_SMTP_PORT: '70000',
+      SCAISEND_INBOUND_SMTP_HOST: 'localhost',
     });
 
     const variables = error.problems.map((problem) => /^[A-Z_]+/.exec(problem)?.[0]);
@@ -148,6 +155,7 @@ describe('loadConfig', () => {
       'SCAISEND_WEBHOOK_RETRY_DELAYS',
       'SCAISEND_RETURN_PATH_MX_HOST',
       'SCAISEND_INBOUND_SMTP_PORT',
+      'SCAISEND_INBOUND_SMTP_HOST',
     ]);
     expect(error.message.split('\n')).toHaveLength(error.problems.length + 1);
   });
@@ -234,6 +242,7 @@ describe('loadConfig', () => {
       'SCAISEND_WEBHOOK_RETRY_DELAYS',
       'SCAISEND_RETURN_PATH_MX_HOST',
       'SCAISEND_INBOUND_SMTP_PORT',
+      'SCAISEND_INBOUND_SMTP_HOST',
     ]);
   });
 });

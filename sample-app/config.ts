@@ -51,6 +51,8 @@ export interface SampleAppConfig {
   returnPathMxHost?: string;
   /** Port of the inbound SMTP server for bounces; unset: not started. */
   inboundSmtpPort?: number;
+  /** IP address that the inbound SMTP server listens on. */
+  inboundSmtpHost: string;
   /** Directory of generated secrets and the embedded PostgreSQL. */
   dataDir: string;
 }
@@ -87,7 +89,8 @@ export const CONFIG_VARIABLES: readonly ConfigVariable[] = [
   { name: 'SCAISEND_DELIVERY_RETRY_DELAYS', default: '`60,300,900,1800,3600,7200,14400,28800`', description: 'Comma-separated seconds between delivery attempts after a deferral; the last one repeats until 72 h after acceptance, then the message bounces as soft.' },
   { name: 'SCAISEND_WEBHOOK_RETRY_DELAYS', default: '`60,300,900,3600,7200`', description: 'Comma-separated seconds between webhook attempts after a failure, one retry each.' },
   { name: 'SCAISEND_RETURN_PATH_MX_HOST', default: 'none: the envelope sender is the From address', description: 'Host name of the inbound SMTP server that `bounces.<domain>` MX records point at; enables VERP return paths.' },
-  { name: 'SCAISEND_INBOUND_SMTP_PORT', default: 'not started', description: 'Port of the inbound SMTP server for bounces and feedback reports, on all interfaces (25 in production).' },
+  { name: 'SCAISEND_INBOUND_SMTP_PORT', default: 'not started', description: 'Port of the inbound SMTP server for bounces and feedback reports (25 in production).' },
+  { name: 'SCAISEND_INBOUND_SMTP_HOST', default: '`0.0.0.0`: all interfaces', description: 'IP address that the inbound SMTP server listens on, such as `127.0.0.1` or `::`.' },
 ];
 
 /** Secret variables and the file under the data directory that contains each one when it is unset. */
@@ -143,6 +146,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, dataDir: string): SampleAppCo
     webhookRetryDelays: read('SCAISEND_WEBHOOK_RETRY_DELAYS', parseDelays),
     returnPathMxHost: read('SCAISEND_RETURN_PATH_MX_HOST', parseHostName),
     inboundSmtpPort: read('SCAISEND_INBOUND_SMTP_PORT', (raw) => parsePort(raw, 0)),
+    inboundSmtpHost: read('SCAISEND_INBOUND_SMTP_HOST', parseIpAddress) ?? '0.0.0.0',
     dataDir,
   };
 
@@ -212,6 +216,11 @@ function readSecretFile(path: string): string {
 function parseHostName(raw: string): string {
   if (!/^(?=.{1,253}$)([a-z0-9-]+\.)+[a-z0-9-]+$/i.test(raw)) throw new InvalidValue('a host name such as inbound.example.com');
   return raw.toLowerCase();
+}
+
+function parseIpAddress(raw: string): string {
+  if (isIP(raw) === 0) throw new InvalidValue('an IP address such as 127.0.0.1 or ::');
+  return raw;
 }
 
 function parsePort(raw: string, min: number): number {

@@ -357,7 +357,7 @@ describe.each(['redis', 'postgres'] as const)('inbound bounces and complaints wi
       expect(await eventsOf(id, 'bounce')).toEqual([
         expect.objectContaining({
           recipient_email: 'ada@example.com',
-          metadata: { bounce_type: 'hard', status: '5.1.1', reason: '550 5.1.1 <ada@example.com>: Recipient address rejected: User unknown', smtp_response: '550 5.1.1 <ada@example.com>: Recipient address rejected: User unknown' },
+          metadata: { bounce_type: 'hard', status: '5.1.1', reason: '550 5.1.1 <ada@example.com>: Recipient address rejected: User unknown', classification: 'mailbox_unknown', smtp_response: '550 5.1.1 <ada@example.com>: Recipient address rejected: User unknown' },
         }),
       ]);
       expect((await request('GET', `/v3/messages/${id}`, admin)).body.status).toBe('delivered');

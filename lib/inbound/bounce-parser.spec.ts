@@ -234,6 +234,7 @@ describe('parseInboundMessage', () => {
         email: 'alice@example.org',
         status: '5.1.1',
         category: 'hard',
+        reason: 'mailbox_unknown',
         action: 'failed',
         diagnostic: '550 5.1.1 <alice@example.org>: Recipient address rejected: User unknown in local recipient table',
         remoteMta: 'mx.example.org',
@@ -284,7 +285,7 @@ describe('parseInboundMessage', () => {
 
     expect(report.kind).toBe('arf');
     expect(report.feedbackType).toBe('abuse');
-    expect(report.recipients).toEqual([{ email: 'alice@example.org', status: null, category: 'complaint', action: null, diagnostic: 'abuse', remoteMta: null }]);
+    expect(report.recipients).toEqual([{ email: 'alice@example.org', status: null, category: 'complaint', reason: null, action: null, diagnostic: 'abuse', remoteMta: null }]);
     expect(report.references).toEqual({ verpToken: 'msg_01HX7Y.a1b2=example.org', scaisendMessageId: 'msg_01HX7Y', messageIds: ['msg_01HX7Y@shop.example'] });
   });
 
@@ -400,7 +401,7 @@ describe('parseInboundMessage', () => {
   it('treats a final 4.1.1 unknown user as hard', async () => {
     const raw = dsnFor([], ['Status: 4.1.1', 'Diagnostic-Code: smtp; 450 4.1.1 <alice@example.org>: Recipient address rejected: User unknown in virtual alias table']);
 
-    expect((await parseInboundMessage(raw)).recipients).toMatchObject([{ email: 'alice@example.org', status: '4.1.1', category: 'hard' }]);
+    expect((await parseInboundMessage(raw)).recipients).toMatchObject([{ email: 'alice@example.org', status: '4.1.1', category: 'hard', reason: 'mailbox_unknown' }]);
   });
 
   it('reads the transcript above a Sendmail summary line', async () => {

@@ -1,4 +1,4 @@
-import { classifyFinalFailure, enhancedStatusIn, type SmtpReply } from '../delivery/reply-classifier.js';
+import { classifyFinalFailure, enhancedStatusIn, type ReplyReason, type SmtpReply } from '../delivery/reply-classifier.js';
 import { isDelayEntry, isSuccessEntry, type DeliveryStatusEntry } from './delivery-status.js';
 import { headerBlock } from './header-fields.js';
 import { addressesIn, type InboundMessage } from './inbound-message.js';
@@ -68,23 +68,24 @@ function recipientOfEntry(entry: DeliveryStatusEntry, fromText: TextFailure | un
   const status = chooseStatus(entry.status ?? fromText?.status ?? null, reply.status, reply.code);
   // Without a Diagnostic-Code, all the lines of the text about the recipient explain the failure.
   const response = entry.diagnostic === null && fromText ? fromText.context : reply.text;
-  const category = finalCategory({ code: reply.code, enhancedStatus: status, response }, fromText?.context);
-  return { email: entry.email, status, category, action: entry.action ?? 'failed', diagnostic, remoteMta: entry.remoteMta };
+  const { category, reason } = finalCategory({ code: reply.code, enhancedStatus: status, response }, fromText?.context);
+  return { email: entry.email, status, category, reason, action: entry.action ?? 'failed', diagnostic, remoteMta: entry.remoteMta };
 }
 
 function recipientOfText(failure: TextFailure, delayed: boolean): InboundRecipient {
-  const category = finalCategory({ code: failure.code, enhancedStatus: failure.status, response: failure.context }, failure.context);
+  const classified = finalCategory({ code: failure.code, enhancedStatus: failure.status, response: failure.context }, failure.context);
   // Google Groups sends one translated notice, without a reply, for a missing group and for a
   // refused post alike. It counts as a block, which suppresses nothing.
   const groupNotice = failure.email.endsWith('@googlegroups.com') && failure.code === null;
-  let finalCategoryOfText = category;
-  if (groupNotice) finalCategoryOfText = 'block';
-  if (delayed) finalCategoryOfText = 'soft';
+  let { category, reason } = classified;
+  if (groupNotice) ({ category, reason } = { category: 'block', reason: 'policy' });
+  if (delayed) category = 'soft';
 
   return {
     email: failure.email,
     status: failure.status,
-    category: finalCategoryOfText,
+    category,
+    reason,
     action: delayed ? 'delayed' : 'failed',
     diagnostic: failure.diagnostic,
     remoteMta: null,
@@ -98,19 +99,20 @@ function recipientOfText(failure: TextFailure, delayed: boolean): InboundRecipie
  * message: a block, which suppresses nothing. So is one whose status names the mailbox's state,
  * the mail system or policy, unless the report shows that the server refused the RCPT TO.
  */
-function finalCategory(reply: SmtpReply, context: string | undefined): 'hard' | 'soft' | 'block' {
-  const { category, reason } = classifyFinalFailure(reply);
+function finalCategory(reply: SmtpReply, context: string | undefined): { category: 'hard' | 'soft' | 'block'; reason: ReplyReason } {
+  const classified = classifyFinalFailure(reply);
   const status = reply.enhancedStatus ?? '';
-  if (reason !== 'mailbox_unknown') return category;
-  // The reporting MTA gave up on an address that the last attempt called unknown, as a server that
-  // answers 450 4.1.1 for unknown users out of caution does until the message expires.
-  if (status === '4.1.1') return 'hard';
-  if (/^\d\.1\.\d+$/.test(status)) return category;
+  if (classified.reason !== 'mailbox_unknown') return classified;
+  // The reporting MTA gave up on an address that the last attempt called unknown. Some servers
+  // reply 450 4.1.1 to unknown users out of caution until the message expires.
+  if (status === '4.1.1') return { category: 'hard', reason: 'mailbox_unknown' };
+  if (/^\d\.1\.\d+$/.test(status)) return classified;
 
   const evidence = `${reply.response}\n${context ?? ''}`;
-  if (AFTER_DATA.test(evidence) && !NO_SUCH_ACCOUNT.test(reply.response)) return 'block';
-  if (NOT_ADDRESS_STATUS.test(status) && !AFTER_RCPT.test(evidence)) return 'block';
-  return category;
+  const filtered = { category: 'block', reason: 'policy' } as const;
+  if (AFTER_DATA.test(evidence) && !NO_SUCH_ACCOUNT.test(reply.response)) return filtered;
+  if (NOT_ADDRESS_STATUS.test(status) && !AFTER_RCPT.test(evidence)) return filtered;
+  return classified;
 }
 
 /**

@@ -29,6 +29,7 @@ export function complaintRecipients(report: FeedbackReport, originalTo: string[]
     email,
     status: null,
     category: 'complaint',
+    reason: null,
     action: null,
     diagnostic: report.feedbackType,
     remoteMta: null,

@@ -3,7 +3,8 @@ import { attributeFailures, planInboundChanges } from './inbound-changes.js';
 import type { InboundRecipient, InboundReport } from './inbound-report.js';
 
 function failure(email: string, category: InboundRecipient['category'], status: string | null = null, diagnostic: string | null = null): InboundRecipient {
-  return { email, status, category, action: category === 'complaint' ? null : 'failed', diagnostic, remoteMta: null };
+  const reason = category === 'complaint' ? null : category === 'hard' ? 'mailbox_unknown' : 'policy';
+  return { email, status, category, reason, action: category === 'complaint' ? null : 'failed', diagnostic, remoteMta: null };
 }
 
 function report(kind: InboundReport['kind'], recipients: InboundRecipient[], extra: Partial<InboundReport> = {}): InboundReport {
@@ -50,7 +51,7 @@ describe('planInboundChanges', () => {
     const changes = planInboundChanges(dsn, attributeFailures(dsn, ['ada@example.com']), [], delivered('ada@example.com'), new Set());
 
     expect(changes).toEqual({
-      events: [{ type: 'bounce', recipientEmail: 'ada@example.com', metadata: { bounce_type: 'hard', status: '5.1.1', reason: '550 5.1.1 No such user', smtp_response: '550 5.1.1 No such user' } }],
+      events: [{ type: 'bounce', recipientEmail: 'ada@example.com', metadata: { bounce_type: 'hard', status: '5.1.1', reason: '550 5.1.1 No such user', classification: 'mailbox_unknown', smtp_response: '550 5.1.1 No such user' } }],
       bounced: ['ada@example.com'],
       suppressions: [{ list: 'bounce', email: 'ada@example.com', reason: '550 5.1.1 No such user', bounceType: 'hard', status: '5.1.1' }],
       errors: ['550 5.1.1 No such user'],

@@ -56,7 +56,7 @@ export function attributeFailures(report: InboundReport, recipients: string[] | 
   });
   if (report.kind !== 'arf' || failures.length > 0 || !onlyRecipient) return failures;
 
-  const complaint: InboundRecipient = { email: onlyRecipient, status: null, category: 'complaint', action: null, diagnostic: report.feedbackType, remoteMta: null };
+  const complaint: InboundRecipient = { email: onlyRecipient, status: null, category: 'complaint', reason: null, action: null, diagnostic: report.feedbackType, remoteMta: null };
   return [{ failure: complaint, recipient: onlyRecipient }];
 }
 
@@ -97,7 +97,7 @@ export function planInboundChanges(
 
 function addFailure(changes: InboundChanges, email: string, failure: InboundRecipient, bounceType: 'hard' | 'soft' | 'block'): void {
   const reason = failure.diagnostic ?? (failure.status ? `Status ${failure.status} in a delivery status notification` : 'Reported in a delivery status notification');
-  const metadata = { bounce_type: bounceType, status: failure.status, reason, smtp_response: failure.diagnostic };
+  const metadata = { bounce_type: bounceType, status: failure.status, reason, classification: failure.reason, smtp_response: failure.diagnostic };
 
   changes.events.push({ type: bounceType === 'block' ? 'blocked' : 'bounce', recipientEmail: email, metadata });
   changes.bounced.push(email);

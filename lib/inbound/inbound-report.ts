@@ -1,3 +1,5 @@
+import type { ReplyReason } from '../delivery/reply-classifier.js';
+
 /** One recipient named by a bounce or complaint report. */
 export interface InboundRecipient {
   /** Recipient address in lower case. */
@@ -10,6 +12,8 @@ export interface InboundRecipient {
    * `complaint` for a feedback report.
    */
   category: 'hard' | 'soft' | 'block' | 'complaint';
+  /** Reason of the failure as the reply classifier names it (`mailbox_unknown`, `policy`, …), or null for a complaint. */
+  reason: ReplyReason | null;
   /** DSN `Action` in lower case (`failed`, `delayed`), or null for reports without one. */
   action: string | null;
   /** Reply or error text of the receiving side, without its `smtp;` type prefix. */

@@ -59,11 +59,11 @@ function bounceOf(entry: SesRecipient): InboundRecipient[] {
 
   const diagnostic = entry.diagnosticCode?.replace(/^[a-z]+;\s*/i, '') ?? null;
   const status = entry.status ?? null;
-  const { category } = classifyFinalFailure({ code: leadingCode(diagnostic ?? ''), enhancedStatus: status, response: diagnostic ?? '' });
-  return [{ email, status, category, action: entry.action?.toLowerCase() ?? 'failed', diagnostic, remoteMta: null }];
+  const { category, reason } = classifyFinalFailure({ code: leadingCode(diagnostic ?? ''), enhancedStatus: status, response: diagnostic ?? '' });
+  return [{ email, status, category, reason, action: entry.action?.toLowerCase() ?? 'failed', diagnostic, remoteMta: null }];
 }
 
 function complaintOf(entry: SesRecipient, feedbackType: string): InboundRecipient[] {
   const email = addressOf(entry.emailAddress ?? null);
-  return email ? [{ email, status: null, category: 'complaint', action: null, diagnostic: feedbackType, remoteMta: null }] : [];
+  return email ? [{ email, status: null, category: 'complaint', reason: null, action: null, diagnostic: feedbackType, remoteMta: null }] : [];
 }

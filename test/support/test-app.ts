@@ -39,6 +39,7 @@ export class TestApp {
       secretKey: randomBytes(32).toString('hex'),
       spfMechanisms: 'a mx',
       webhookAllowPrivate: true,
+      inboundSmtpHost: '127.0.0.1',
       dataDir: '/nonexistent',
       ...options.config,
     };
