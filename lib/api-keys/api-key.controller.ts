@@ -6,6 +6,7 @@ import { PERMISSIONS } from '../common/permissions.js';
 import { AcceptsApiKeys, RequirePermissions } from '../common/require-permissions.decorator.js';
 import { ScaiSendController } from '../common/scaisend-controller.decorator.js';
 import { isoDate, isoDateOrNull } from '../common/dates.js';
+import { RateLimited } from '../rate-limits/rate-limit.decorator.js';
 import { ApiKeyResponseDto, CreateApiKeyRequestDto, CreatedApiKeyResponseDto, toApiKeyResponse, UpdateApiKeyRequestDto } from './api-key.dto.js';
 import { ApiKeyService } from './api-key.service.js';
 
@@ -15,6 +16,7 @@ export class ApiKeyController {
   constructor(private readonly apiKeys: ApiKeyService) {}
 
   @Post('api_keys')
+  @RateLimited('api_key_create')
   @RequirePermissions('admin.api_keys')
   @ApiOperation({ summary: 'Create an API key; the key is shown only in this response' })
   @ApiOkResponse({ type: CreatedApiKeyResponseDto })

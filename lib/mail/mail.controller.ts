@@ -5,6 +5,7 @@ import { CurrentPrincipal } from '../common/principal.decorator.js';
 import type { Principal } from '../common/principal.js';
 import { AcceptsApiKeys, RequirePermissions } from '../common/require-permissions.decorator.js';
 import { ScaiSendController } from '../common/scaisend-controller.decorator.js';
+import { RateLimited } from '../rate-limits/rate-limit.decorator.js';
 import { MailService, SendResponse } from './mail.service.js';
 
 @ScaiSendController('v3/mail', 'Mail send')
@@ -13,6 +14,7 @@ export class MailController {
   constructor(private readonly mail: MailService) {}
 
   @Post('send')
+  @RateLimited('mail_send')
   @HttpCode(202)
   @RequirePermissions('mail.send')
   @ApiOperation({ summary: 'Send mail (SendGrid v3 body); 202 once every message is stored and queued' })

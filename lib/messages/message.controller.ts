@@ -4,6 +4,7 @@ import { CurrentPrincipal } from '../common/principal.decorator.js';
 import type { Principal } from '../common/principal.js';
 import { AcceptsApiKeys, RequirePermissions } from '../common/require-permissions.decorator.js';
 import { ScaiSendController } from '../common/scaisend-controller.decorator.js';
+import { RateLimited } from '../rate-limits/rate-limit.decorator.js';
 import { ListMessagesQueryDto, toMessageDetail, toMessageSummary } from './message.dto.js';
 import { MessageService } from './message.service.js';
 
@@ -14,6 +15,7 @@ export class MessageController {
   constructor(private readonly messages: MessageService) {}
 
   @Get()
+  @RateLimited('messages_list')
   @ApiOperation({ summary: 'List messages, newest first' })
   async list(@CurrentPrincipal() principal: Principal, @Query() query: ListMessagesQueryDto) {
     const page = query.page ?? 1;

@@ -8,6 +8,7 @@ import { Tracking1764979200000 } from './postgres/1764979200000-tracking.js';
 import { ThrottleState1765000000000 } from './postgres/1765000000000-throttle-state.js';
 import { Inbound1765008000000 } from './postgres/1765008000000-inbound.js';
 import { HeldAttempts1765016000000 } from './postgres/1765016000000-held-attempts.js';
+import { RateLimits1765024000000 } from './postgres/1765024000000-rate-limits.js';
 
 /** PostgreSQL migrations of the module's tables, oldest first; add them to the host's DataSource. */
 export const SCAISEND_MIGRATIONS = [
@@ -21,4 +22,5 @@ export const SCAISEND_MIGRATIONS = [
   ThrottleState1765000000000,
   Inbound1765008000000,
   HeldAttempts1765016000000,
+  RateLimits1765024000000,
 ];

@@ -19,6 +19,7 @@ import { FirstEngagementEntity } from '../tracking/first-engagement.entity.js';
 import { TrackingSettingsEntity } from '../tracking/tracking-settings.entity.js';
 import { WebhookDeliveryEntity } from '../webhooks/webhook-delivery.entity.js';
 import { WebhookEndpointEntity } from '../webhooks/webhook-endpoint.entity.js';
+import { RateLimitCounterEntity } from '../rate-limits/rate-limit-counter.entity.js';
 
 /** Every entity of the module, for hosts whose DataSource lists entities instead of `autoLoadEntities`. */
 export const SCAISEND_ENTITIES = [
@@ -43,4 +44,5 @@ export const SCAISEND_ENTITIES = [
   RecordedReportEntity,
   ThrottleStateEntity,
   ThrottleSlotEntity,
+  RateLimitCounterEntity,
 ];

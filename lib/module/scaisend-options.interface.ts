@@ -7,6 +7,7 @@ import type { MxDeliveryOptions, MxThrottleOptions } from '../delivery/mx/mx-del
 import type { ThrottleStore } from '../delivery/mx/throttle-store.js';
 import type { InboundSmtpOptions } from '../inbound/inbound-options.js';
 import type { WebhookHttpClient } from '../webhooks/webhook-sender.js';
+import type { RateLimitClass, RateLimitRule, RateLimitStore } from '../rate-limits/rate-limit-rules.js';
 
 /** BullMQ on Redis: an ioredis connection or its options. */
 export interface RedisQueueConnection {
@@ -116,12 +117,30 @@ export interface ScaiSendModuleOptions {
 
   /** Inbound SMTP server for bounces and feedback reports. Unset: not started. */
   inboundSmtp?: InboundSmtpOptions;
+
+  /**
+   * Requests allowed per route class, over the defaults, or `false` for hosts that limit
+   * requests themselves. The defaults: `mail_send` 10,000 per second per tenant, `webhook_create`
+   * and `api_key_create` 10 per minute per tenant, `messages_list` 100 per second per credential,
+   * `default` 1,000 per second per credential.
+   */
+  rateLimits?: false | Partial<Record<RateLimitClass, RateLimitRule>>;
+
+  /** Counters of the rate limits. @default Redis or PostgreSQL, whichever carries the queues */
+  rateLimitStore?: RateLimitStore;
 }
 
 /** Options with every default applied. */
 export type ResolvedScaiSendOptions = Required<
-  Omit<ScaiSendModuleOptions, 'smtpRelayUrl' | 'principalResolver' | 'dnsResolver' | 'clock' | 'webhookHttpClient' | 'mailTransport' | 'unsubscribePageTemplate' | 'returnPath' | 'inboundSmtp' | 'throttleStore' | 'concurrency'>
+  Omit<
+    ScaiSendModuleOptions,
+    'smtpRelayUrl' | 'principalResolver' | 'dnsResolver' | 'clock' | 'webhookHttpClient' | 'mailTransport' | 'unsubscribePageTemplate' | 'returnPath' | 'inboundSmtp' | 'throttleStore' | 'concurrency' | 'rateLimits' | 'rateLimitStore'
+  >
 > &
-  Pick<ScaiSendModuleOptions, 'smtpRelayUrl' | 'principalResolver' | 'dnsResolver' | 'clock' | 'webhookHttpClient' | 'mailTransport' | 'unsubscribePageTemplate' | 'returnPath' | 'inboundSmtp' | 'throttleStore'> & {
+  Pick<
+    ScaiSendModuleOptions,
+    'smtpRelayUrl' | 'principalResolver' | 'dnsResolver' | 'clock' | 'webhookHttpClient' | 'mailTransport' | 'unsubscribePageTemplate' | 'returnPath' | 'inboundSmtp' | 'throttleStore' | 'rateLimitStore'
+  > & {
     concurrency: { send: number; webhook: number };
+    rateLimits: false | Record<RateLimitClass, RateLimitRule>;
   };

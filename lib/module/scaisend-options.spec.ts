@@ -51,4 +51,44 @@ describe('resolveScaiSendOptions', () => {
   it('accepts a PostgreSQL queue connection', () => {
     expect(resolveScaiSendOptions({ ...VALID, queue: { postgres: 'postgres://127.0.0.1/db' } }).queue).toEqual({ postgres: 'postgres://127.0.0.1/db' });
   });
+
+  describe('rateLimits', () => {
+    it('merges rules over the defaults', () => {
+      const { rateLimits } = resolveScaiSendOptions({ ...VALID, rateLimits: { mail_send: { limit: 50, windowSeconds: 1 } } });
+
+      expect(rateLimits).toEqual({
+        mail_send: { limit: 50, windowSeconds: 1 },
+        webhook_create: { limit: 10, windowSeconds: 60 },
+        api_key_create: { limit: 10, windowSeconds: 60 },
+        messages_list: { limit: 100, windowSeconds: 1 },
+        default: { limit: 1000, windowSeconds: 1 },
+      });
+    });
+
+    it('keeps false', () => {
+      expect(resolveScaiSendOptions({ ...VALID, rateLimits: false }).rateLimits).toBe(false);
+    });
+
+    it('names each invalid rule', () => {
+      const rateLimits = { mail_send: { limit: 0, windowSeconds: 1 }, default: { limit: 5, windowSeconds: -1 }, search: { limit: 1, windowSeconds: 1 } };
+
+      const error = catchError(() => resolveScaiSendOptions({ ...VALID, rateLimits } as unknown as ScaiSendModuleOptions));
+
+      expect(error?.problems).toEqual([
+        'rateLimits.mail_send.limit: must be a whole number of requests, at least 1',
+        'rateLimits.default.windowSeconds: must be a positive number of seconds',
+        'rateLimits.search: unknown route class; expected one of mail_send, webhook_create, api_key_create, messages_list, default',
+      ]);
+    });
+  });
 });
+
+function catchError(run: () => unknown): ScaiSendOptionsError | undefined {
+  try {
+    run();
+  } catch (error) {
+    if (error instanceof ScaiSendOptionsError) return error;
+    throw error;
+  }
+  return undefined;
+}

@@ -1,4 +1,5 @@
 import { mxDeliveryOptionProblems } from '../delivery/mx/mx-delivery-options.js';
+import { rateLimitOptionProblems, resolveRateLimits } from '../rate-limits/rate-limit-rules.js';
 import type { ResolvedScaiSendOptions, ScaiSendModuleOptions } from './scaisend-options.interface.js';
 
 export const DEFAULT_DELIVERY_RETRY_DELAYS = [60, 300, 900, 1800, 3600, 7200, 14400, 28800];
@@ -44,6 +45,8 @@ export function resolveScaiSendOptions(options: ScaiSendModuleOptions): Resolved
     returnPath: options.returnPath,
     inboundSmtp: options.inboundSmtp,
     throttleStore: options.throttleStore,
+    rateLimits: resolveRateLimits(options.rateLimits),
+    rateLimitStore: options.rateLimitStore,
   };
 }
 
@@ -89,6 +92,7 @@ function collectProblems(options: ScaiSendModuleOptions | undefined): string[] {
     problems.push('dnsServers: must be a list of "ip" or "ip:port" strings');
   }
   problems.push(...mxDeliveryOptionProblems(options.mxDelivery));
+  problems.push(...rateLimitOptionProblems(options.rateLimits));
   return problems;
 }
 

@@ -27,6 +27,10 @@ import { MessageController } from '../messages/message.controller.js';
 import { MessageService } from '../messages/message.service.js';
 import { RecoverySweeper } from '../queues/recovery-sweeper.js';
 import { ScaiSendQueues } from '../queues/scaisend-queues.js';
+import { createRateLimitStore } from '../rate-limits/create-rate-limit-store.js';
+import type { RateLimitStore } from '../rate-limits/rate-limit-rules.js';
+import { RateLimiter } from '../rate-limits/rate-limiter.js';
+import { ScaiSendRateLimitGuard } from '../rate-limits/rate-limit.guard.js';
 import { StatsController } from '../stats/stats.controller.js';
 import { StatsCounter } from '../stats/stats-counter.js';
 import { StatsService } from '../stats/stats.service.js';
@@ -62,7 +66,7 @@ import { SCAISEND_ENTITIES } from './entities.js';
 import type { ResolvedScaiSendOptions, ScaiSendModuleOptions } from './scaisend-options.interface.js';
 import { resolveScaiSendOptions } from './scaisend-options.js';
 import { RESOLVED_OPTIONS, SCAISEND_MODULE_OPTIONS, ScaiSendConfigurableModule } from './scaisend.module-definition.js';
-import { CLOCK, DNS_RESOLVER, MAIL_TRANSPORT, PRINCIPAL_RESOLVER, SECRET_BOX, THROTTLE_STORE, WEBHOOK_HTTP_CLIENT } from './tokens.js';
+import { CLOCK, DNS_RESOLVER, MAIL_TRANSPORT, PRINCIPAL_RESOLVER, RATE_LIMIT_STORE, SECRET_BOX, THROTTLE_STORE, WEBHOOK_HTTP_CLIENT } from './tokens.js';
 
 /** Provides an overridable token: the instance from the options, else the default. */
 function fromOptions<T>(token: symbol, pick: (options: ResolvedScaiSendOptions) => T | undefined, fallback: (options: ResolvedScaiSendOptions) => T): Provider {
@@ -82,6 +86,16 @@ const providers: Provider[] = [
   ),
   ScaiSendQueues,
   ScaiSendAuthGuard,
+  {
+    provide: RATE_LIMIT_STORE,
+    inject: [RESOLVED_OPTIONS, getDataSourceToken()],
+    useFactory: (options: ResolvedScaiSendOptions, dataSource: DataSource): RateLimitStore | null => {
+      if (options.rateLimits === false) return null;
+      return options.rateLimitStore ?? createRateLimitStore(options.queue, dataSource);
+    },
+  },
+  RateLimiter,
+  ScaiSendRateLimitGuard,
   TenantService,
   ApiKeyService,
   DomainService,

@@ -20,3 +20,6 @@ export const SECRET_BOX = Symbol('SCAISEND_SECRET_BOX');
 
 /** HTTP client used for webhook deliveries. See {@link WebhookHttpClient}. */
 export const WEBHOOK_HTTP_CLIENT = Symbol('SCAISEND_WEBHOOK_HTTP_CLIENT');
+
+/** Counters of the request rate limits. See {@link RateLimitStore}; null when the limits are off. */
+export const RATE_LIMIT_STORE = Symbol('SCAISEND_RATE_LIMIT_STORE');

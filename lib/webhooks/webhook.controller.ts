@@ -4,6 +4,7 @@ import { CurrentPrincipal } from '../common/principal.decorator.js';
 import type { Principal } from '../common/principal.js';
 import { AcceptsApiKeys, RequirePermissions } from '../common/require-permissions.decorator.js';
 import { ScaiSendController } from '../common/scaisend-controller.decorator.js';
+import { RateLimited } from '../rate-limits/rate-limit.decorator.js';
 import { CreateWebhookRequestDto, ListWebhooksQueryDto, toWebhookResponse, UpdateWebhookRequestDto } from './webhook.dto.js';
 import { WebhookService } from './webhook.service.js';
 
@@ -13,6 +14,7 @@ export class WebhookController {
   constructor(private readonly webhooks: WebhookService) {}
 
   @Post()
+  @RateLimited('webhook_create')
   @RequirePermissions('webhooks.write')
   @ApiOperation({ summary: 'Create a webhook endpoint; the signing secret is shown only in this response' })
   async create(@CurrentPrincipal() principal: Principal, @Body() body: CreateWebhookRequestDto) {

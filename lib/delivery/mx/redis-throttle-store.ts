@@ -1,6 +1,7 @@
 import { Logger, type OnApplicationShutdown } from '@nestjs/common';
 import type { ConnectionOptions } from 'bullmq';
-import { Redis, type Cluster } from 'ioredis';
+import type { Cluster, Redis } from 'ioredis';
+import { openRedisClient } from '../../common/redis-client.js';
 import { ACQUIRE_SLOT, RECORD_RATE_LIMITED, RECORD_SUCCESS, RENEW_SLOT, RESERVE_SEND } from './redis-throttle-scripts.js';
 import { rateStep } from './throttle-rules.js';
 import type { DomainLimits, LimitsChange, SendReservation, ThrottlePolicy, ThrottleStore } from './throttle-store.js';
@@ -40,7 +41,7 @@ export class RedisThrottleStore implements ThrottleStore, OnApplicationShutdown 
    * instance, else a new client on the same options. The store quits it on `close()`.
    */
   static connect(connection: ConnectionOptions, options: Omit<RedisThrottleStoreOptions, 'ownsClient'> = {}): RedisThrottleStore {
-    return new RedisThrottleStore(openClient(connection), { ...options, ownsClient: true });
+    return new RedisThrottleStore(openRedisClient(connection), { ...options, ownsClient: true });
   }
 
   async limits(domain: string, policy: ThrottlePolicy): Promise<DomainLimits> {
@@ -113,15 +114,6 @@ export class RedisThrottleStore implements ThrottleStore, OnApplicationShutdown 
       this.logger.log('Redis connection of the throttling store is back');
     });
   }
-}
-
-function openClient(connection: ConnectionOptions): Redis | Cluster {
-  const candidate = connection as { duplicate?: unknown };
-  if (typeof candidate.duplicate === 'function') return (connection as Redis | Cluster).duplicate();
-
-  // `url` and `skipVersionCheck` are BullMQ's own options, which ioredis does not know.
-  const { url, skipVersionCheck: _skipVersionCheck, ...options } = connection as { url?: string; skipVersionCheck?: boolean };
-  return url ? new Redis(url, options) : new Redis(options);
 }
 
 function toChange(reply: unknown): LimitsChange | null {
