@@ -114,3 +114,30 @@ describe('rate limits turned off', () => {
     expect(scopes.headers.get('x-ratelimit-limit')).toBeNull();
   });
 });
+
+describe('rate limits with unreachable counters', () => {
+  let database: TestDatabase;
+  let app: TestApp;
+
+  beforeAll(async () => {
+    database = await TestDatabase.create();
+    const unreachable = {
+      hit: async (): Promise<never> => {
+        throw new Error('connect ECONNREFUSED 127.0.0.1:6390');
+      },
+    };
+    app = await TestApp.start({ databaseUrl: database.url, overrides: { rateLimitStore: unreachable } });
+  });
+
+  afterAll(async () => {
+    await app?.close();
+    await database?.drop();
+  });
+
+  it('serves requests uncounted', async () => {
+    const scopes = await app.request('GET', '/v3/scopes', await app.adminToken('acme'));
+
+    expect(scopes.status).toBe(200);
+    expect(scopes.headers.get('x-ratelimit-limit')).toBeNull();
+  });
+});

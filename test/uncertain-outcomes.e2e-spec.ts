@@ -80,8 +80,48 @@ describe('uncertain SMTP outcomes', () => {
     });
 
     const [held, remote] = message.events.filter((event: { event_type: string }) => event.event_type === 'deferred');
-    expect(held.metadata.attempt).toBe(0);
+    expect(held.metadata.attempt).toBe(1);
     expect(remote.metadata.attempt).toBe(1);
     expect(remote.metadata.next_attempt_at - remote.timestamp).toBeLessThan(60);
+  });
+
+  it('backs off held tries and reports the first', async () => {
+    const tries = new Map<string, number>();
+    transport.reply = (email) => {
+      tries.set(email, (tries.get(email) ?? 0) + 1);
+      return { email, accepted: false, code: 451, enhancedStatus: '4.7.0', response: '451 4.7.0 ScaiSend throttling example.com', heldBack: true };
+    };
+
+    const sent = await app.request('POST', '/v3/mail/send', admin, { ...BODY, personalizations: [{ to: [{ email: 'busy@example.com' }] }] });
+    await app.waitFor(async () => ((tries.get('busy@example.com') ?? 0) >= 2 ? true : undefined));
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+
+    const message = await app.request('GET', `/v3/messages/${sent.body.message_id}`, admin);
+    // Held tries wait 1 s, then 2 s: the schedule's first delay, doubled. Without the doubling a
+    // third try would have come within the 1.5 s.
+    expect(tries.get('busy@example.com')).toBe(2);
+    expect(message.body.events.filter((event: { event_type: string }) => event.event_type === 'deferred')).toHaveLength(1);
+  });
+
+  it('retries recipients left held back by a real attempt without a schedule step', async () => {
+    const tries = new Map<string, number>();
+    transport.reply = (email) => {
+      const attempt = (tries.get(email) ?? 0) + 1;
+      tries.set(email, attempt);
+      if (attempt === 1) return { email, accepted: false, code: 451, enhancedStatus: '4.3.0', response: '451 4.3.0 Temporary local problem' };
+      if (email === 'first@example.com') return { email, accepted: true, code: 250, enhancedStatus: null, response: '250 OK' };
+      return { email, accepted: false, code: 451, enhancedStatus: '4.7.0', response: '451 4.7.0 ScaiSend throttling example.org', heldBack: true, retryAfterMs: 500 };
+    };
+
+    const sent = await app.request('POST', '/v3/mail/send', admin, { ...BODY, personalizations: [{ to: [{ email: 'first@example.com' }, { email: 'second@example.org' }] }] });
+    const message = await app.waitFor(async () => {
+      const response = await app.request('GET', `/v3/messages/${sent.body.message_id}`, admin);
+      const deferrals = response.body.events.filter((event: { event_type: string; recipient_email: string }) => event.event_type === 'deferred' && event.recipient_email === 'second@example.org');
+      return deferrals.length >= 2 ? deferrals : undefined;
+    });
+
+    const held = message[1];
+    expect(held.metadata.attempt).toBe(2);
+    expect(held.metadata.next_attempt_at - held.timestamp).toBeLessThan(60);
   });
 });

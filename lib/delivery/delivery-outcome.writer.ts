@@ -43,11 +43,14 @@ export class DeliveryOutcomeWriter {
     // A local throttling deferral names when the destination takes mail again; waiting less is pointless.
     const throttledMs = Math.max(0, ...result.recipients.map((recipient) => recipient.retryAfterMs ?? 0));
     // An attempt that the module's own throttle held back whole reached no server, so it does not
-    // advance the retry schedule and its retry comes as soon as the destination takes mail.
+    // advance the retry schedule. Held tries back off on a schedule of their own, and so do the
+    // recipients of a real attempt when all those still waiting were held back.
     const heldBack = result.recipients.length > 0 && result.recipients.every((recipient) => recipient.heldBack === true);
     const heldAttempts = message.heldAttempts + (heldBack ? 1 : 0);
-    const retryDelayMs = heldBack
-      ? heldRetryDelayMs(throttledMs, delays, message.createdAt, now, maxAge)
+    const waiting = result.recipients.filter((recipient) => !recipient.outcomeUnknown && classifySmtpReply(recipient).category === 'deferred');
+    const onlyHeldWait = waiting.length > 0 && waiting.every((recipient) => recipient.heldBack === true);
+    const retryDelayMs = onlyHeldWait
+      ? heldRetryDelayMs(throttledMs, Math.max(1, heldAttempts), delays, message.createdAt, now, maxAge)
       : retryDelaySecondsToMs(nextRetryDelaySeconds(message.attempts - message.heldAttempts, delays, message.createdAt, now, maxAge));
     const nextAttemptAt = retryDelayMs === null ? null : new Date(now.getTime() + Math.max(retryDelayMs, throttledMs));
 
@@ -78,12 +81,15 @@ export class DeliveryOutcomeWriter {
         // it again could deliver it twice, so this recipient gets no further attempt.
         states.set(recipient.email, 'unknown');
       } else if (nextAttemptAt) {
+        // Only a message's first held try is reported, so a long hold does not repeat the event.
+        if (recipient.heldBack && message.heldAttempts > 0) continue;
         events.push({
           type: 'deferred',
           recipientEmail: recipient.email,
           metadata: {
             smtp_response: recipient.response,
-            attempt: message.attempts - heldAttempts,
+            // A held try postpones the next real attempt, which it names.
+            attempt: message.attempts - heldAttempts + (heldBack ? 1 : 0),
             next_attempt_at: Math.floor(nextAttemptAt.getTime() / 1000),
             rate_limited: reply.rateLimited,
           },

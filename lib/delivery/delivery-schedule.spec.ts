@@ -23,17 +23,27 @@ describe('nextRetryDelaySeconds', () => {
 });
 
 describe('heldRetryDelayMs', () => {
-  it('waits for the next send time', () => {
-    expect(heldRetryDelayMs(45_000, DELAYS, ACCEPTED, ACCEPTED, DAY)).toBe(45_000);
+  const noJitter = (): number => 0;
+
+  it('starts at the first delay', () => {
+    expect(heldRetryDelayMs(0, 1, DELAYS, ACCEPTED, ACCEPTED, DAY, noJitter)).toBe(60_000);
   });
 
-  it('waits the first delay without a send time', () => {
-    expect(heldRetryDelayMs(0, DELAYS, ACCEPTED, ACCEPTED, DAY)).toBe(60_000);
+  it('doubles with each held try up to the last delay', () => {
+    expect([2, 3, 4, 9].map((tries) => heldRetryDelayMs(0, tries, DELAYS, ACCEPTED, ACCEPTED, DAY, noJitter))).toEqual([120_000, 240_000, 480_000, 900_000]);
+  });
+
+  it('waits at least for the next send time', () => {
+    expect(heldRetryDelayMs(75_000, 1, DELAYS, ACCEPTED, ACCEPTED, DAY, noJitter)).toBe(75_000);
+  });
+
+  it('adds up to a fifth at random', () => {
+    expect(heldRetryDelayMs(0, 1, DELAYS, ACCEPTED, ACCEPTED, DAY, () => 0.999)).toBe(71_988);
   });
 
   it('ends when the wait would pass the maximum age', () => {
     const now = new Date(ACCEPTED.getTime() + (DAY - 30) * 1000);
 
-    expect(heldRetryDelayMs(45_000, DELAYS, ACCEPTED, now, DAY)).toBeNull();
+    expect(heldRetryDelayMs(0, 1, DELAYS, ACCEPTED, now, DAY, noJitter)).toBeNull();
   });
 });

@@ -69,7 +69,7 @@ export function rateLimitOptionProblems(rateLimits: unknown): string[] {
     }
     const { limit, windowSeconds } = (rule ?? {}) as Partial<RateLimitRule>;
     if (!Number.isInteger(limit) || (limit as number) < 1) problems.push(`rateLimits.${name}.limit: must be a whole number of requests, at least 1`);
-    if (typeof windowSeconds !== 'number' || !(windowSeconds > 0)) problems.push(`rateLimits.${name}.windowSeconds: must be a positive number of seconds`);
+    if (typeof windowSeconds !== 'number' || !Number.isFinite(windowSeconds) || windowSeconds <= 0) problems.push(`rateLimits.${name}.windowSeconds: must be a positive number of seconds`);
   }
   return problems;
 }

@@ -1,5 +1,6 @@
 import 'reflect-metadata';
 import { randomBytes } from 'node:crypto';
+import { createServer } from 'node:net';
 import { Redis } from 'ioredis';
 import { DataSource } from 'typeorm';
 import { TestDatabase } from '../../test/support/test-database.js';
@@ -97,3 +98,25 @@ describe.each([
     expect(hits.map((hit) => hit.count).sort((a, b) => a - b)).toEqual(Array.from({ length: 20 }, (_, index) => index + 1));
   });
 });
+
+describe('Redis rate-limit store without a server', () => {
+  it('fails each hit', async () => {
+    const store = RedisRateLimitStore.connect({ host: '127.0.0.1', port: await closedPort() });
+
+    try {
+      await expect(store.hit('down:a', 1000, WINDOW_START)).rejects.toThrow();
+      await expect(store.hit('down:a', 1000, WINDOW_START)).rejects.toThrow('Redis is not connected');
+    } finally {
+      await store.close();
+    }
+  });
+});
+
+/** Returns a loopback port that nothing listens on. */
+async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}

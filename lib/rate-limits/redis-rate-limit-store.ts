@@ -15,6 +15,8 @@ const READY_WAIT_MS = 1000;
 export class RedisRateLimitStore implements RateLimitStore {
   private readonly logger = new Logger(RedisRateLimitStore.name);
   private connectionFailing = false;
+  private everReady = false;
+  private firstConnection: Promise<void> | undefined;
 
   private constructor(
     private readonly client: Redis | Cluster,
@@ -26,6 +28,7 @@ export class RedisRateLimitStore implements RateLimitStore {
       this.logger.error(`Redis connection of the rate limits failed: ${error.message}`);
     });
     this.client.on('ready', () => {
+      this.everReady = true;
       if (!this.connectionFailing) return;
       this.connectionFailing = false;
       this.logger.log('Redis connection of the rate limits is back');
@@ -52,21 +55,28 @@ export class RedisRateLimitStore implements RateLimitStore {
     return { count: Number(count), resetAt };
   }
 
+  /** Waits for the first connection; after it, a lost connection fails the hit at once. */
   private async whenConnected(): Promise<void> {
     if (this.client.status === 'ready') return;
-    if (this.connectionFailing) throw new Error(`Redis is not connected (${this.client.status})`);
+    if (this.everReady || this.connectionFailing) throw new Error(`Redis is not connected (${this.client.status})`);
 
-    await new Promise<void>((resolve, reject) => {
-      const onReady = (): void => {
+    // Requests that arrive together share one wait.
+    this.firstConnection ??= new Promise<void>((resolve, reject) => {
+      const settle = (error?: Error): void => {
         clearTimeout(timer);
-        resolve();
-      };
-      const timer = setTimeout(() => {
         this.client.off('ready', onReady);
-        reject(new Error(`Redis did not connect within ${READY_WAIT_MS} ms (${this.client.status})`));
-      }, READY_WAIT_MS);
+        this.client.off('error', onError);
+        this.firstConnection = undefined;
+        if (error) reject(error);
+        else resolve();
+      };
+      const onReady = (): void => settle();
+      const onError = (error: Error): void => settle(error);
+      const timer = setTimeout(() => settle(new Error(`Redis did not connect within ${READY_WAIT_MS} ms (${this.client.status})`)), READY_WAIT_MS);
       this.client.once('ready', onReady);
+      this.client.once('error', onError);
     });
+    await this.firstConnection;
   }
 
   async close(): Promise<void> {

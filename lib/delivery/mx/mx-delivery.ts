@@ -66,7 +66,9 @@ export class MxDelivery {
       admission = await this.settings.throttle.admit(domain);
     } catch (error) {
       this.logger.error(`Throttling state of ${domain} could not be read, so its recipients are deferred: ${(error as Error).message}`);
-      return unreachableOutcome(emails, connectionError(`Throttling state of ${domain} could not be read`, error));
+      const unread = unreachableOutcome(emails, connectionError(`Throttling state of ${domain} could not be read`, error));
+      // No server was contacted, so the try counts as held back.
+      return { ...unread, recipients: unread.recipients.map((recipient) => ({ ...recipient, heldBack: true })) };
     }
     if (!admission.admitted) return throttledOutcome(domain, emails, admission);
 
