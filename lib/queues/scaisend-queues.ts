@@ -4,6 +4,7 @@ import type { BackendFactory, ConnectionOptions, QueueBaseOptions } from 'bullmq
 import type { ResolvedScaiSendOptions } from '../module/scaisend-options.interface.js';
 import { RESOLVED_OPTIONS } from '../module/scaisend.module-definition.js';
 import { createPostgresBackend } from './bullmq-postgres.js';
+import { BulkAdder } from './bulk-adder.js';
 
 export const SEND_QUEUE = 'scaisend-send';
 export const WEBHOOK_QUEUE = 'scaisend-webhook';
@@ -17,6 +18,9 @@ export interface SendJobData {
   messageId: string;
   tenantId: string;
 }
+
+/** A delivery job as `Queue.addBulk` takes it. */
+type SendJob = { name: string; data: SendJobData; opts: { jobId: string; delay: number } };
 
 export interface WebhookJobData {
   deliveryId: string;
@@ -32,6 +36,7 @@ export interface WebhookJobData {
 export class ScaiSendQueues implements BeforeApplicationShutdown, OnApplicationShutdown {
   readonly send: Queue<SendJobData>;
   readonly webhook: Queue<WebhookJobData>;
+  private readonly sendAdder: BulkAdder<SendJob>;
   private readonly logger = new Logger(ScaiSendQueues.name);
   private readonly workers: Worker[] = [];
   private readonly connection: ConnectionOptions;
@@ -51,14 +56,16 @@ export class ScaiSendQueues implements BeforeApplicationShutdown, OnApplicationS
 
     this.send = this.createQueue<SendJobData>(SEND_QUEUE);
     this.webhook = this.createQueue<WebhookJobData>(WEBHOOK_QUEUE);
+    this.sendAdder = new BulkAdder((jobs) => this.send.addBulk(jobs));
   }
 
   /**
    * Adds one delivery job per message. The job id names the message and its attempt unless one
-   * is given, so adding a job that exists changes nothing.
+   * is given, so adding a job that exists changes nothing. Calls made while another add runs are
+   * added together with the next one.
    */
   async addSends(messages: Array<{ id: string; tenantId: string; attempts: number; delayMs?: number; jobId?: string }>): Promise<void> {
-    await this.send.addBulk(
+    await this.sendAdder.add(
       messages.map((message) => ({
         name: 'send',
         data: { messageId: message.id, tenantId: message.tenantId },

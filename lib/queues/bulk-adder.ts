@@ -1,0 +1,63 @@
+/** A call of {@link BulkAdder.add} that waits for its items to be added. */
+interface PendingCall<T> {
+  items: T[];
+  resolve: () => void;
+  reject: (error: unknown) => void;
+}
+
+/**
+ * Adds items in bulk, one bulk add at a time. Calls that arrive while a bulk add runs join the
+ * next one, so concurrent requests share one round trip and one lock of the queue store instead
+ * of taking one each. A call alone is added at once, without waiting for company. Each call
+ * resolves once its own items are added, or rejects with the error of the bulk add that held them.
+ */
+export class BulkAdder<T> {
+  private readonly pending: Array<PendingCall<T>> = [];
+  private draining = false;
+
+  /**
+   * @param addBulk adds one bulk of items.
+   * @param maxItems largest bulk that joins several calls. A single call larger than this is added alone.
+   */
+  constructor(
+    private readonly addBulk: (items: T[]) => Promise<unknown>,
+    private readonly maxItems = 1000,
+  ) {}
+
+  add(items: T[]): Promise<void> {
+    if (items.length === 0) return Promise.resolve();
+
+    return new Promise<void>((resolve, reject) => {
+      this.pending.push({ items, resolve, reject });
+      if (!this.draining) void this.drain();
+    });
+  }
+
+  private async drain(): Promise<void> {
+    this.draining = true;
+    try {
+      while (this.pending.length > 0) {
+        const calls = this.takeBulk();
+        try {
+          await this.addBulk(calls.flatMap((call) => call.items));
+          for (const call of calls) call.resolve();
+        } catch (error) {
+          for (const call of calls) call.reject(error);
+        }
+      }
+    } finally {
+      this.draining = false;
+    }
+  }
+
+  /** Takes the oldest waiting calls, as many as fit in `maxItems`, and always at least one. */
+  private takeBulk(): Array<PendingCall<T>> {
+    let count = this.pending[0]?.items.length ?? 0;
+    let taken = 1;
+    while (taken < this.pending.length && count + this.pending[taken].items.length <= this.maxItems) {
+      count += this.pending[taken].items.length;
+      taken += 1;
+    }
+    return this.pending.splice(0, taken);
+  }
+}
