@@ -122,8 +122,10 @@ export class EventRecorder {
   async enqueueDeliveries(deliveries: WebhookDeliveryEntity[]): Promise<void> {
     if (deliveries.length === 0) return;
     try {
-      const opts = { attempts: this.options.webhookRetryDelays.length + 1, backoff: { type: 'custom' } };
-      await this.queues.webhook.addBulk(deliveries.map((delivery) => ({ name: 'deliver', data: { deliveryId: delivery.id }, opts: { ...opts, jobId: delivery.id } })));
+      await this.queues.addWebhookDeliveries(
+        deliveries.map((delivery) => delivery.id),
+        this.options.webhookRetryDelays.length + 1,
+      );
     } catch (error) {
       // The deliveries are committed; the outbox sweep enqueues them later.
       this.logger.error(`Enqueueing ${deliveries.length} webhook deliveries failed: ${(error as Error).message}`);

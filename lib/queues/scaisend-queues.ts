@@ -26,6 +26,9 @@ export interface WebhookJobData {
   deliveryId: string;
 }
 
+/** A webhook job as `Queue.addBulk` takes it. */
+type WebhookJob = { name: string; data: WebhookJobData; opts: { jobId: string; attempts: number; backoff: { type: string } } };
+
 /**
  * The module's own BullMQ queues and workers. They are built here, not through
  * `@nestjs/bullmq`'s registration, because that registration cannot pass BullMQ's backend factory
@@ -37,6 +40,7 @@ export class ScaiSendQueues implements BeforeApplicationShutdown, OnApplicationS
   readonly send: Queue<SendJobData>;
   readonly webhook: Queue<WebhookJobData>;
   private readonly sendAdder: BulkAdder<SendJob>;
+  private readonly webhookAdder: BulkAdder<WebhookJob>;
   private readonly logger = new Logger(ScaiSendQueues.name);
   private readonly workers: Worker[] = [];
   private readonly connection: ConnectionOptions;
@@ -57,6 +61,7 @@ export class ScaiSendQueues implements BeforeApplicationShutdown, OnApplicationS
     this.send = this.createQueue<SendJobData>(SEND_QUEUE);
     this.webhook = this.createQueue<WebhookJobData>(WEBHOOK_QUEUE);
     this.sendAdder = new BulkAdder((jobs) => this.send.addBulk(jobs));
+    this.webhookAdder = new BulkAdder((jobs) => this.webhook.addBulk(jobs));
   }
 
   /**
@@ -72,6 +77,14 @@ export class ScaiSendQueues implements BeforeApplicationShutdown, OnApplicationS
         opts: { jobId: message.jobId ?? sendJobId(message.id, message.attempts), delay: Math.max(0, message.delayMs ?? 0) },
       })),
     );
+  }
+
+  /**
+   * Adds one webhook job per delivery, with the delivery id as job id, `attempts` tries and the
+   * custom backoff. Calls made while another add runs are added together with the next one.
+   */
+  async addWebhookDeliveries(deliveryIds: string[], attempts: number): Promise<void> {
+    await this.webhookAdder.add(deliveryIds.map((deliveryId) => ({ name: 'deliver', data: { deliveryId }, opts: { jobId: deliveryId, attempts, backoff: { type: 'custom' } } })));
   }
 
   /** Starts a worker on one of the module's queues; it is closed on shutdown. */
