@@ -7,9 +7,17 @@ import { CLOCK } from '../module/tokens.js';
 import { DEFAULT_TENANT_TRACKING, EffectiveTrackingSettings, mergeTrackingSettings, TenantTrackingDefaults } from './effective-settings.js';
 import { TrackingSettingsEntity } from './tracking-settings.entity.js';
 
+/**
+ * How long a tenant's tracking defaults stay cached in one process for delivery. A change through
+ * this process applies at once; other processes see it within this time.
+ */
+const DEFAULTS_TTL_MS = 10_000;
+
 /** Reads and changes tenants' tracking defaults and merges them with a message's settings. */
 @Injectable()
 export class TrackingSettingsService {
+  private readonly cached = new Map<string, { defaults: TenantTrackingDefaults; expiresAt: number }>();
+
   constructor(
     @InjectRepository(TrackingSettingsEntity) private readonly settings: Repository<TrackingSettingsEntity>,
     @Inject(CLOCK) private readonly clock: Clock,
@@ -23,7 +31,7 @@ export class TrackingSettingsService {
 
   /** Changes the given defaults and keeps the others; returns the defaults after the change. */
   async update(tenantId: string, changes: Partial<TenantTrackingDefaults>): Promise<TenantTrackingDefaults> {
-    return this.settings.manager.transaction(async (manager) => {
+    const updated = await this.settings.manager.transaction(async (manager) => {
       const current = await manager.findOne(TrackingSettingsEntity, { where: { tenantId }, lock: { mode: 'pessimistic_write' } });
       const next: TenantTrackingDefaults = { ...(current ? toDefaults(current) : DEFAULT_TENANT_TRACKING), ...definedOnly(changes) };
 
@@ -42,11 +50,23 @@ export class TrackingSettingsService {
       );
       return next;
     });
+    // After the commit, so a delivery that reads meanwhile cannot cache the old defaults again.
+    this.cached.delete(tenantId);
+    return updated;
   }
 
-  /** Returns the tracking of one message: its `tracking_settings` over the tenant's defaults. */
+  /**
+   * Returns the tracking of one message: its `tracking_settings` over the tenant's defaults, which
+   * are read at most once per {@link DEFAULTS_TTL_MS} for each tenant.
+   */
   async effective(tenantId: string, request: TrackingSettings): Promise<EffectiveTrackingSettings> {
-    return mergeTrackingSettings(await this.get(tenantId), request);
+    const now = Date.now();
+    let entry = this.cached.get(tenantId);
+    if (!entry || entry.expiresAt <= now) {
+      entry = { defaults: await this.get(tenantId), expiresAt: now + DEFAULTS_TTL_MS };
+      this.cached.set(tenantId, entry);
+    }
+    return mergeTrackingSettings(entry.defaults, request);
   }
 }
 
