@@ -58,6 +58,7 @@ describe('loadConfig', () => {
     const config = loadConfig(
       {
         PORT: '8080',
+        HOST: '127.0.0.1',
         SCAISEND_DATABASE_URL: 'postgresql://scaisend:pw@127.0.0.1:5432/scaisend',
         SCAISEND_REDIS_URL: 'redis://127.0.0.1:6380',
         SCAISEND_SMTP_RELAY_URL: 'smtps://relay:pw@127.0.0.1:465',
@@ -79,6 +80,7 @@ describe('loadConfig', () => {
     );
 
     expect(config.port).toBe(8080);
+    expect(config.host).toBe('127.0.0.1');
     expect(config.databaseUrl).toBe('postgresql://scaisend:pw@127.0.0.1:5432/scaisend');
     expect(config.redis).toEqual({ host: '127.0.0.1', port: 6380, db: 0 });
     expect(config.redisUrl).toBe('redis://127.0.0.1:6380');
@@ -121,6 +123,7 @@ describe('loadConfig', () => {
   it('lists every invalid variable in one error', () => {
     const error = configError({
       PORT: 'eighty',
+      HOST: 'localhost',
       SCAISEND_DATABASE_URL: 'mysql://root:hunter2@127.0.0.1/db',
       SCAISEND_REDIS_URL: 'redis://127.0.0.1:6379/queue',
       SCAISEND_SMTP_RELAY_URL: 'http://127.0.0.1',
@@ -141,6 +144,7 @@ describe('loadConfig', () => {
     const variables = error.problems.map((problem) => /^[A-Z_]+/.exec(problem)?.[0]);
     expect(variables).toEqual([
       'PORT',
+      'HOST',
       'SCAISEND_DATABASE_URL',
       'SCAISEND_REDIS_URL',
       'SCAISEND_SMTP_RELAY_URL',
@@ -227,6 +231,7 @@ describe('loadConfig', () => {
 
     expect(names).toEqual([
       'PORT',
+      'HOST',
       'SCAISEND_DATABASE_URL',
       'SCAISEND_REDIS_URL',
       'SCAISEND_SMTP_RELAY_URL',

@@ -19,6 +19,8 @@ export interface RedisConnectionOptions {
 export interface SampleAppConfig {
   /** HTTP port. 0 lets the operating system pick a free port. @default 3000 */
   port: number;
+  /** IP address that the HTTP server listens on; unset: every interface. */
+  host?: string;
   /** Unset: the sample-app starts an embedded PostgreSQL under `dataDir`. */
   databaseUrl?: string;
   /** Unset: the queues run on PostgreSQL. */
@@ -75,6 +77,7 @@ export class ConfigError extends Error {
 /** Every variable {@link loadConfig} reads, in the order of the README table. */
 export const CONFIG_VARIABLES: readonly ConfigVariable[] = [
   { name: 'PORT', default: '3000', description: 'HTTP port of the API.' },
+  { name: 'HOST', default: 'every interface', description: 'IP address that the API listens on, such as `127.0.0.1`.' },
   { name: 'SCAISEND_DATABASE_URL', default: 'embedded PostgreSQL in `data/postgres`', description: 'PostgreSQL connection URL (`postgres://user:password@host:5432/db`).' },
   { name: 'SCAISEND_REDIS_URL', default: 'queues on PostgreSQL', description: 'Redis for the queues: `redis://[user:password@]host:port/db`, or `rediss://` for TLS.' },
   { name: 'SCAISEND_SMTP_RELAY_URL', default: 'direct MX delivery', description: 'SMTP relay for all outgoing mail: `smtp://user:password@host:587` or `smtps://host:465`.' },
@@ -130,6 +133,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, dataDir: string): SampleAppCo
   const redisUrl = env.SCAISEND_REDIS_URL?.trim() || undefined;
   const config: SampleAppConfig = {
     port,
+    host: read('HOST', parseIpAddress),
     databaseUrl: read('SCAISEND_DATABASE_URL', (raw) => parseUrl(raw, ['postgres:', 'postgresql:'], 'a postgres:// or postgresql:// URL with a host')),
     redis: read('SCAISEND_REDIS_URL', parseRedisUrl),
     redisUrl,

@@ -39,7 +39,7 @@ async function bootstrap(): Promise<void> {
     });
   }
 
-  await app.listen(config.port);
+  await (config.host ? app.listen(config.port, config.host) : app.listen(config.port));
   logger.log(`ScaiSend listens on port ${config.port}; API docs at ${config.publicUrl}/docs`);
   logger.log(`Queues on ${config.redisUrl ? 'Redis' : 'PostgreSQL'}; mail ${config.smtpRelayUrl ? 'through the SMTP relay' : 'directly to each MX'}`);
 }

@@ -61,6 +61,30 @@ describe('API surface', () => {
     expect(response.body.detail.map((error: { loc: string[] }) => error.loc.join('.'))).toEqual(expect.arrayContaining(['body.name', 'body.scopes']));
   });
 
+  it("updates a key with SendGrid's PUT and names its id as SendGrid does", async () => {
+    const created = await app.request('POST', '/v3/api_keys', admin, { name: 'before', scopes: ['mail.send'] });
+    expect(created.body.api_key_id).toBe(created.body.id);
+
+    const replaced = await app.request('PUT', `/v3/api_keys/${created.body.id}`, admin, { name: 'after', scopes: ['mail.send', 'stats.read'] });
+
+    expect(replaced.status).toBe(200);
+    expect(replaced.body).toMatchObject({ api_key_id: created.body.id, name: 'after', scopes: ['mail.send', 'stats.read'] });
+  });
+
+  it('names a missing scopes list once', async () => {
+    const response = await app.request('POST', '/v3/api_keys', admin, { name: 'no scopes' });
+
+    expect(response.status).toBe(400);
+    expect(response.body.detail).toEqual([expect.objectContaining({ loc: ['body', 'scopes'], msg: 'scopes is required: a list of permissions such as ["mail.send"]' })]);
+  });
+
+  it('answers an unknown route in the API error shape', async () => {
+    const response = await app.request('GET', '/v3/no_such_route', admin);
+
+    expect(response.status).toBe(404);
+    expect(response.body).toEqual({ detail: 'Cannot GET /v3/no_such_route' });
+  });
+
   it('reports each missing DNS record and verifies once they are published', async () => {
     const created = await app.request('POST', '/api/admin/domains', admin, { domain: 'news.acme.test', dmarc_policy: 'reject' });
     expect(created.status).toBe(201);

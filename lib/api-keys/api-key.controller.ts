@@ -1,4 +1,4 @@
-import { Body, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
+import { Body, Delete, Get, HttpCode, Param, Patch, Post, Put, Query } from '@nestjs/common';
 import { ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiQuery } from '@nestjs/swagger';
 import { CurrentPrincipal } from '../common/principal.decorator.js';
 import type { Principal } from '../common/principal.js';
@@ -29,6 +29,7 @@ export class ApiKeyController {
     });
     return {
       id: entity.id,
+      api_key_id: entity.id,
       name: entity.name,
       api_key: apiKey,
       prefix: entity.prefix,
@@ -62,6 +63,14 @@ export class ApiKeyController {
   @ApiOkResponse({ type: ApiKeyResponseDto })
   async update(@CurrentPrincipal() principal: Principal, @Param('id') id: string, @Body() body: UpdateApiKeyRequestDto): Promise<ApiKeyResponseDto> {
     return toApiKeyResponse(await this.apiKeys.update(principal, id, body));
+  }
+
+  @Put('api_keys/:id')
+  @RequirePermissions('admin.api_keys')
+  @ApiOperation({ summary: "Rename an API key and change its scopes, as SendGrid's PUT does" })
+  @ApiOkResponse({ type: ApiKeyResponseDto })
+  async replace(@CurrentPrincipal() principal: Principal, @Param('id') id: string, @Body() body: UpdateApiKeyRequestDto): Promise<ApiKeyResponseDto> {
+    return this.update(principal, id, body);
   }
 
   @Delete('api_keys/:id')

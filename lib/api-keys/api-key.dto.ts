@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { ArrayMaxSize, IsArray, IsDateString, IsIn, IsOptional, IsString, Length } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsDateString, IsDefined, IsIn, IsOptional, IsString, Length } from 'class-validator';
 import { isoDate } from '../common/dates.js';
 import { PERMISSIONS } from '../common/permissions.js';
 import type { ApiKeyEntity } from './api-key.entity.js';
@@ -16,6 +16,7 @@ export class CreateApiKeyRequestDto {
   environment?: 'live' | 'test';
 
   @ApiProperty({ description: 'Permissions of the key', example: ['mail.send'], enum: PERMISSIONS, isArray: true })
+  @IsDefined({ message: 'scopes is required: a list of permissions such as ["mail.send"]' })
   @IsArray()
   @ArrayMaxSize(PERMISSIONS.length)
   @IsString({ each: true })
@@ -44,6 +45,7 @@ export class UpdateApiKeyRequestDto {
 
 export class ApiKeyResponseDto {
   @ApiProperty({ example: 'key_0f3c…' }) id!: string;
+  @ApiProperty({ description: 'The same as `id`, under the name that SendGrid uses', example: 'key_0f3c…' }) api_key_id!: string;
   @ApiProperty() name!: string;
   @ApiProperty({ description: 'First 16 characters of the key', example: 'sg_live_0a1b2c3d' }) prefix!: string;
   @ApiProperty({ enum: ['live', 'test'] }) environment!: string;
@@ -56,6 +58,7 @@ export class ApiKeyResponseDto {
 
 export class CreatedApiKeyResponseDto {
   @ApiProperty() id!: string;
+  @ApiProperty({ description: 'The same as `id`, under the name that SendGrid uses' }) api_key_id!: string;
   @ApiProperty() name!: string;
   @ApiProperty({ description: 'The full key, shown only in this response' }) api_key!: string;
   @ApiProperty() prefix!: string;
@@ -68,6 +71,7 @@ export class CreatedApiKeyResponseDto {
 export function toApiKeyResponse(key: ApiKeyEntity): ApiKeyResponseDto {
   return {
     id: key.id,
+    api_key_id: key.id,
     name: key.name,
     prefix: key.prefix,
     environment: key.environment,

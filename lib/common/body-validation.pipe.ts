@@ -7,7 +7,7 @@ import { BodyError, BodyValidationException } from './errors.js';
  */
 class LocatedValidationPipe extends ValidationPipe {
   constructor() {
-    super({ transform: true, whitelist: true, validateCustomDecorators: false, exceptionFactory: (errors) => new BodyValidationException(flatten(errors, ['body'])) });
+    super({ transform: true, whitelist: true, stopAtFirstError: true, validateCustomDecorators: false, exceptionFactory: (errors) => new BodyValidationException(flatten(errors, ['body'])) });
   }
 
   override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
