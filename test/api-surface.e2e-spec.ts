@@ -231,6 +231,41 @@ describe('API surface', () => {
     expect((await app.request('GET', '/v3/stats', admin)).status).toBe(400);
   });
 
+  it('lists categories and counts them in SendGrid\'s shape', async () => {
+    const tenant = await app.adminToken('categories');
+    const send = (categories: string[]) =>
+      app.request('POST', '/v3/mail/send', tenant, {
+        personalizations: [{ to: [{ email: 'ada@example.com' }] }],
+        from: { email: 'hello@example.com' },
+        subject: 'Hi',
+        content: [{ type: 'text/plain', value: 'Hi' }],
+        categories,
+        mail_settings: { sandbox_mode: { enable: true } },
+      });
+    await send(['welcome', 'onboarding']);
+    await send(['welcome']);
+    await send(['receipt']);
+    const today = new Date().toISOString().slice(0, 10);
+
+    const all = await app.request('GET', '/v3/categories', tenant);
+    const prefixed = await app.request('GET', '/v3/categories?category=re', tenant);
+    const stats = await app.request('GET', `/v3/categories/stats?start_date=${today}&categories=welcome&categories=receipt`, tenant);
+    const unnamed = await app.request('GET', `/v3/categories/stats?start_date=${today}`, tenant);
+
+    expect(all.body).toEqual([{ category: 'onboarding' }, { category: 'receipt' }, { category: 'welcome' }]);
+    expect(prefixed.body).toEqual([{ category: 'receipt' }]);
+    expect(stats.body).toEqual([
+      {
+        date: today,
+        stats: [
+          { type: 'category', name: 'welcome', metrics: expect.objectContaining({ requests: 2 }) },
+          { type: 'category', name: 'receipt', metrics: expect.objectContaining({ requests: 1 }) },
+        ],
+      },
+    ]);
+    expect(unnamed.status).toBe(400);
+  });
+
   it.each([
     '/v3/messages/%00',
     '/api/admin/domains/%00',

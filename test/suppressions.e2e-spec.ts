@@ -309,6 +309,35 @@ describe('suppressions API', () => {
       expect((await app.request('DELETE', `/v3/asm/groups/${id}`, tenant)).status).toBe(404);
     });
 
+    it('searches a group and lists unsubscriptions across groups', async () => {
+      const tenant = await app.adminToken('group-lookups');
+      const news = await app.request('POST', '/v3/asm/groups', tenant, { name: 'News', description: 'Weekly news' });
+      const alerts = await app.request('POST', '/v3/asm/groups', tenant, { name: 'Alerts', description: 'System alerts' });
+      await app.request('POST', `/v3/asm/groups/${news.body.id}/suppressions`, tenant, { recipient_emails: ['ada@example.com', 'bob@example.com'] });
+      await app.request('POST', `/v3/asm/groups/${alerts.body.id}/suppressions`, tenant, { recipient_emails: ['ada@example.com'] });
+      await app.request('POST', '/v3/asm/suppressions/global', tenant, { recipient_emails: ['global@example.com'] });
+
+      const search = await app.request('POST', `/v3/asm/groups/${news.body.id}/suppressions/search`, tenant, { recipient_emails: ['Bob@Example.com', 'carol@example.com', 'ada@example.com'] });
+      const all = await app.request('GET', '/v3/asm/suppressions', tenant);
+      const ada = await app.request('GET', '/v3/asm/suppressions/ada@example.com', tenant);
+      const global = await app.request('GET', '/v3/asm/suppressions/global', tenant);
+
+      expect(search.status).toBe(200);
+      expect(search.body).toEqual(['bob@example.com', 'ada@example.com']);
+      expect(all.body).toEqual([
+        { email: 'ada@example.com', group_id: news.body.id, group_name: 'News', created_at: expect.any(Number) },
+        { email: 'bob@example.com', group_id: news.body.id, group_name: 'News', created_at: expect.any(Number) },
+        { email: 'ada@example.com', group_id: alerts.body.id, group_name: 'Alerts', created_at: expect.any(Number) },
+      ]);
+      expect(ada.body).toEqual({
+        suppressions: [
+          { id: news.body.id, name: 'News', description: 'Weekly news', is_default: false, suppressed: true },
+          { id: alerts.body.id, name: 'Alerts', description: 'System alerts', is_default: false, suppressed: true },
+        ],
+      });
+      expect(global.body).toEqual([expect.objectContaining({ email: 'global@example.com' })]);
+    });
+
     it('keeps one default group per tenant', async () => {
       const tenant = await app.adminToken('defaults');
       const first = await app.request('POST', '/v3/asm/groups', tenant, { name: 'First', description: 'one', is_default: true });

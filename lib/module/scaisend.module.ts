@@ -31,12 +31,13 @@ import { createRateLimitStore } from '../rate-limits/create-rate-limit-store.js'
 import type { RateLimitStore } from '../rate-limits/rate-limit-rules.js';
 import { RateLimiter } from '../rate-limits/rate-limiter.js';
 import { ScaiSendRateLimitGuard } from '../rate-limits/rate-limit.guard.js';
+import { CategoryController } from '../stats/category.controller.js';
 import { StatsController } from '../stats/stats.controller.js';
 import { StatsCounter } from '../stats/stats-counter.js';
 import { StatsService } from '../stats/stats.service.js';
 import { BounceController } from '../suppressions/bounce.controller.js';
 import { GlobalUnsubscribeController } from '../suppressions/global-unsubscribe.controller.js';
-import { SuppressionGroupController } from '../suppressions/suppression-group.controller.js';
+import { GroupUnsubscriptionController, SuppressionGroupController } from '../suppressions/suppression-group.controller.js';
 import { SuppressionGroupService } from '../suppressions/suppression-group.service.js';
 import { BlockController, InvalidEmailController, SpamReportController } from '../suppressions/suppression-list.controller.js';
 import { SuppressionListService } from '../suppressions/suppression-list.service.js';
@@ -161,8 +162,8 @@ const providers: Provider[] = [
 @Module({
   imports: [TypeOrmModule.forFeature(SCAISEND_ENTITIES)],
   controllers: [
-    ApiKeyController, DomainController, TemplateController, MailController, BatchController, ScheduledSendController, MessageController, StatsController, WebhookController, HealthController,
-    BounceController, SpamReportController, BlockController, InvalidEmailController, GlobalUnsubscribeController, SuppressionGroupController,
+    ApiKeyController, DomainController, TemplateController, MailController, BatchController, ScheduledSendController, MessageController, StatsController, CategoryController, WebhookController, HealthController,
+    BounceController, SpamReportController, BlockController, InvalidEmailController, GlobalUnsubscribeController, GroupUnsubscriptionController, SuppressionGroupController,
     TrackingController, UnsubscribeController, TrackingSettingsController, InboundController,
   ],
   providers,

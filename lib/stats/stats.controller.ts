@@ -35,6 +35,15 @@ export class StatsQueryDto {
   aggregated_by?: Aggregation;
 }
 
+/** Returns the last day of a stats range, checked against `start_date`; 400 when the range is backwards or too long. */
+export function rangeEnd(query: StatsQueryDto, today: string): string {
+  const endDay = query.end_date ?? today;
+  const days = (Date.parse(endDay) - Date.parse(query.start_date)) / 86_400_000;
+  if (days < 0) throw new ApiException(HttpStatus.BAD_REQUEST, 'end_date must not be before start_date');
+  if (days > MAX_RANGE_DAYS) throw new ApiException(HttpStatus.BAD_REQUEST, `The range may cover at most ${MAX_RANGE_DAYS} days`);
+  return endDay;
+}
+
 @ScaiSendController('v3/stats', 'Stats')
 @AcceptsApiKeys()
 export class StatsController {
@@ -47,11 +56,7 @@ export class StatsController {
   @RequirePermissions('stats.read')
   @ApiOperation({ summary: 'Counters by UTC day, week or month; current to the last recorded event' })
   async get(@CurrentPrincipal() principal: Principal, @Query() query: StatsQueryDto) {
-    const endDay = query.end_date ?? utcDay(this.clock.now());
-    const days = (Date.parse(endDay) - Date.parse(query.start_date)) / 86_400_000;
-    if (days < 0) throw new ApiException(HttpStatus.BAD_REQUEST, 'end_date must not be before start_date');
-    if (days > MAX_RANGE_DAYS) throw new ApiException(HttpStatus.BAD_REQUEST, `The range may cover at most ${MAX_RANGE_DAYS} days`);
-
+    const endDay = rangeEnd(query, utcDay(this.clock.now()));
     return { stats: await this.stats.byPeriod(principal.tenantId, query.start_date, endDay, query.aggregated_by ?? 'day') };
   }
 }

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { Between, Repository } from 'typeorm';
+import { Between, In, Repository } from 'typeorm';
 import { DailyStatEntity } from './daily-stat.entity.js';
 import { STAT_METRICS, StatMetric } from './stats-metrics.js';
 
@@ -27,6 +27,49 @@ export class StatsService {
     }
     return [...periods.entries()].map(([date, metrics]) => ({ date, metrics }));
   }
+
+  /**
+   * Returns one entry per period from `startDay` to `endDay` with the counters of each of
+   * `categories`, in the order given, zeros included.
+   */
+  async byCategory(
+    tenantId: string,
+    startDay: string,
+    endDay: string,
+    aggregation: Aggregation,
+    categories: string[],
+  ): Promise<Array<{ date: string; stats: Array<{ name: string; metrics: Metrics }> }>> {
+    const rows = await this.counters.find({ where: { tenantId, category: In(categories), day: Between(startDay, endDay) } });
+    const periods = new Map<string, Map<string, Metrics>>();
+    for (const day of daysBetween(startDay, endDay)) {
+      const key = periodStart(day, aggregation);
+      if (!periods.has(key)) periods.set(key, new Map(categories.map((category) => [category, emptyMetrics()])));
+    }
+    for (const row of rows) {
+      const metrics = periods.get(periodStart(row.day, aggregation))?.get(row.category);
+      if (metrics && row.metric in metrics) metrics[row.metric as StatMetric] += row.count;
+    }
+    return [...periods.entries()].map(([date, byName]) => ({ date, stats: [...byName].map(([name, metrics]) => ({ name, metrics })) }));
+  }
+
+  /** Returns the tenant's categories that have counted an event, sorted, optionally those that start with `prefix`. */
+  async categories(tenantId: string, options: { prefix?: string; limit: number; offset: number }): Promise<string[]> {
+    const query = this.counters
+      .createQueryBuilder('stat')
+      .select('DISTINCT stat.category', 'category')
+      .where('stat.tenant_id = :tenantId', { tenantId })
+      .andWhere("stat.category <> ''")
+      .orderBy('category', 'ASC')
+      .limit(options.limit)
+      .offset(options.offset);
+    if (options.prefix) query.andWhere('stat.category LIKE :prefix', { prefix: `${escapeLike(options.prefix)}%` });
+    const rows = await query.getRawMany<{ category: string }>();
+    return rows.map((row) => row.category);
+  }
+}
+
+function escapeLike(value: string): string {
+  return value.replace(/[\\%_]/g, (character) => `\\${character}`);
 }
 
 export function emptyMetrics(): Metrics {

@@ -6,7 +6,18 @@ import { CurrentPrincipal } from '../common/principal.decorator.js';
 import type { Principal } from '../common/principal.js';
 import { AcceptsApiKeys, RequirePermissions } from '../common/require-permissions.decorator.js';
 import { ScaiSendController } from '../common/scaisend-controller.decorator.js';
-import { CreatedGroupResponseDto, CreateGroupRequestDto, GroupResponseDto, ListGroupsQueryDto, toCreatedGroupResponse, toGroupResponse, UpdateGroupRequestDto } from './suppression-group.dto.js';
+import {
+  AddressGroupsResponseDto,
+  CreatedGroupResponseDto,
+  CreateGroupRequestDto,
+  GroupResponseDto,
+  GroupUnsubscriptionResponseDto,
+  ListGroupsQueryDto,
+  toCreatedGroupResponse,
+  toGroupResponse,
+  toGroupUnsubscriptionResponse,
+  UpdateGroupRequestDto,
+} from './suppression-group.dto.js';
 import { MAX_GROUP_ID } from './suppression-group.entity.js';
 import { SuppressionGroupService } from './suppression-group.service.js';
 import { RecipientEmailsRequestDto } from './suppression-request.dto.js';
@@ -99,6 +110,16 @@ export class SuppressionGroupController {
     return { recipient_emails: await this.groups.addMembers(principal.tenantId, id, body.recipient_emails) };
   }
 
+  @Post(':id/suppressions/search')
+  @HttpCode(200)
+  @RequirePermissions('suppressions.read')
+  @ApiGroupId()
+  @ApiOperation({ summary: 'Return the given addresses that unsubscribed from a group' })
+  @ApiOkResponse({ type: [String] })
+  async searchMembers(@CurrentPrincipal() principal: Principal, @GroupId() id: number, @Body() body: RecipientEmailsRequestDto): Promise<string[]> {
+    return this.groups.searchMembers(principal.tenantId, id, body.recipient_emails);
+  }
+
   @Delete(':id/suppressions/:email')
   @HttpCode(204)
   @RequirePermissions('suppressions.write')
@@ -107,5 +128,32 @@ export class SuppressionGroupController {
   @ApiNoContentResponse()
   async removeMember(@CurrentPrincipal() principal: Principal, @GroupId() id: number, @Param('email') email: string): Promise<void> {
     await this.groups.removeMember(principal.tenantId, id, email);
+  }
+}
+
+/**
+ * `/v3/asm/suppressions`: the unsubscriptions of all groups at once. The module registers it
+ * after the global unsubscribes, so `/v3/asm/suppressions/global` keeps its own route.
+ */
+@ScaiSendController('v3/asm/suppressions', 'Suppressions')
+@AcceptsApiKeys()
+export class GroupUnsubscriptionController {
+  constructor(private readonly groups: SuppressionGroupService) {}
+
+  @Get()
+  @RequirePermissions('suppressions.read')
+  @ApiOperation({ summary: 'List every address that unsubscribed from a group, with the group' })
+  @ApiOkResponse({ type: [GroupUnsubscriptionResponseDto] })
+  async list(@CurrentPrincipal() principal: Principal): Promise<GroupUnsubscriptionResponseDto[]> {
+    return (await this.groups.listAllMembers(principal.tenantId)).map(toGroupUnsubscriptionResponse);
+  }
+
+  @Get(':email')
+  @RequirePermissions('suppressions.read')
+  @ApiOperation({ summary: 'List every group with whether the address unsubscribed from it' })
+  @ApiOkResponse({ type: AddressGroupsResponseDto })
+  async groupsOf(@CurrentPrincipal() principal: Principal, @Param('email') email: string): Promise<AddressGroupsResponseDto> {
+    const groups = await this.groups.groupsOfAddress(principal.tenantId, email);
+    return { suppressions: groups.map(({ group, suppressed }) => ({ ...toCreatedGroupResponse(group), suppressed })) };
   }
 }

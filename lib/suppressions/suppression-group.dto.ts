@@ -1,8 +1,9 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { ArrayMaxSize, IsArray, IsBoolean, IsInt, IsOptional, IsString, Length, Max, MaxLength, Min } from 'class-validator';
+import { unixSeconds } from '../common/dates.js';
 import { MAX_GROUP_DESCRIPTION_LENGTH, MAX_GROUP_ID, MAX_GROUP_NAME_LENGTH, type SuppressionGroupEntity } from './suppression-group.entity.js';
-import { MAX_GROUPS_PER_TENANT, type GroupWithCount } from './suppression-group.service.js';
+import { MAX_GROUPS_PER_TENANT, type GroupUnsubscription, type GroupWithCount } from './suppression-group.service.js';
 
 export class CreateGroupRequestDto {
   @ApiProperty({ description: 'Name shown to recipients on the unsubscribe page; unique within the tenant', example: 'Newsletters', maxLength: MAX_GROUP_NAME_LENGTH })
@@ -69,4 +70,23 @@ export function toCreatedGroupResponse(group: SuppressionGroupEntity): CreatedGr
 
 export function toGroupResponse({ group, unsubscribes }: GroupWithCount): GroupResponseDto {
   return { ...toCreatedGroupResponse(group), unsubscribes };
+}
+
+export class GroupUnsubscriptionResponseDto {
+  @ApiProperty({ example: 'ada@example.com' }) email!: string;
+  @ApiProperty({ example: 103 }) group_id!: number;
+  @ApiProperty({ example: 'Newsletters' }) group_name!: string;
+  @ApiProperty({ description: 'When the address unsubscribed (Unix seconds)', example: 1764806400 }) created_at!: number;
+}
+
+export class AddressGroupDto extends CreatedGroupResponseDto {
+  @ApiProperty({ description: 'True when the address unsubscribed from this group' }) suppressed!: boolean;
+}
+
+export class AddressGroupsResponseDto {
+  @ApiProperty({ type: [AddressGroupDto] }) suppressions!: AddressGroupDto[];
+}
+
+export function toGroupUnsubscriptionResponse(entry: GroupUnsubscription): GroupUnsubscriptionResponseDto {
+  return { email: entry.email, group_id: entry.group.id, group_name: entry.group.name, created_at: unixSeconds(entry.createdAt) };
 }

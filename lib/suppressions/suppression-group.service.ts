@@ -24,6 +24,13 @@ export interface GroupInput {
 
 export type GroupChanges = Partial<GroupInput>;
 
+/** One address that unsubscribed from one group. */
+export interface GroupUnsubscription {
+  email: string;
+  group: SuppressionGroupEntity;
+  createdAt: Date;
+}
+
 /** Creates, changes and deletes unsubscribe groups and the addresses that left them. */
 @Injectable()
 export class SuppressionGroupService {
@@ -102,6 +109,33 @@ export class SuppressionGroupService {
     await this.findGroup(this.groups.manager, tenantId, id);
     const members = await this.members.find({ where: { tenantId, groupId: id }, order: { createdAt: 'ASC', id: 'ASC' } });
     return members.map((member) => member.email);
+  }
+
+  /** Returns the addresses among `emails` that unsubscribed from a group, lowercase, once each, in the order given. */
+  async searchMembers(tenantId: string, id: number, emails: string[]): Promise<string[]> {
+    await this.findGroup(this.groups.manager, tenantId, id);
+    const wanted = [...new Set(emails.map((email) => email.trim().toLowerCase()))];
+    const found = await this.members.find({ select: { email: true }, where: { tenantId, groupId: id, email: In(wanted) } });
+    const suppressed = new Set(found.map((member) => member.email));
+    return wanted.filter((email) => suppressed.has(email));
+  }
+
+  /** Returns every unsubscription from every group of the tenant, oldest first. */
+  async listAllMembers(tenantId: string): Promise<GroupUnsubscription[]> {
+    const groups = new Map((await this.groups.findBy({ tenantId })).map((group) => [group.id, group]));
+    const members = await this.members.find({ where: { tenantId }, order: { createdAt: 'ASC', id: 'ASC' } });
+    return members.flatMap((member) => {
+      const group = groups.get(member.groupId);
+      return group ? [{ email: member.email, group, createdAt: member.createdAt }] : [];
+    });
+  }
+
+  /** Returns each group of the tenant, by id, with whether `email` unsubscribed from it. */
+  async groupsOfAddress(tenantId: string, email: string): Promise<Array<{ group: SuppressionGroupEntity; suppressed: boolean }>> {
+    const address = email.trim().toLowerCase();
+    const groups = await this.groups.find({ where: { tenantId }, order: { id: 'ASC' } });
+    const left = new Set((await this.members.find({ select: { groupId: true }, where: { tenantId, email: address } })).map((member) => member.groupId));
+    return groups.map((group) => ({ group, suppressed: left.has(group.id) }));
   }
 
   /** Adds addresses to a group; returns every requested address, lowercase and once. */
