@@ -93,7 +93,11 @@ export class ScaiSendQueues implements BeforeApplicationShutdown, OnApplicationS
     const worker = this.backendFactory
       ? new Worker<T>(name, processor, workerOptions, this.backendFactory)
       : new Worker<T>(name, processor, workerOptions);
-    worker.on('error', (error) => this.logger.error(`Worker of ${name} failed: ${error.message}`, error.stack));
+    worker.on('error', (error) => {
+      // The worker reconnects by itself, as when the database restarts or shuts down with the app.
+      if (isConnectionLoss(error)) this.logger.warn(`Worker of ${name} lost its connection to the queue store: ${error.message}`);
+      else this.logger.error(`Worker of ${name} failed: ${error.message}`, error.stack);
+    });
     worker.on('failed', (job, error) => this.logger.error(`Job ${job?.id ?? '(unknown)'} of ${name} failed (attempt ${job?.attemptsMade ?? '?'}): ${error.message}`));
     this.workers.push(worker as Worker);
     this.logger.log(`Worker started on queue ${name} (concurrency ${options.concurrency ?? 1})`);
@@ -119,7 +123,17 @@ export class ScaiSendQueues implements BeforeApplicationShutdown, OnApplicationS
       defaultJobOptions: { removeOnComplete: true, removeOnFail: 1000, attempts: 5, backoff: { type: 'exponential', delay: 5000 } },
     } as QueueBaseOptions;
     const queue = this.backendFactory ? new Queue<T>(name, queueOptions, this.backendFactory) : new Queue<T>(name, queueOptions);
-    queue.on('error', (error) => this.logger.error(`Queue ${name} failed: ${error.message}`, error.stack));
+    queue.on('error', (error) => {
+      if (isConnectionLoss(error)) this.logger.warn(`Queue ${name} lost its connection to the queue store: ${error.message}`);
+      else this.logger.error(`Queue ${name} failed: ${error.message}`, error.stack);
+    });
     return queue;
   }
+}
+
+/** PostgreSQL's codes of a server that shuts down or restarts, and socket errors of a lost connection. */
+const CONNECTION_LOSS_CODES = new Set(['57P01', '57P02', '57P03', 'ECONNREFUSED', 'ECONNRESET', 'EPIPE']);
+
+function isConnectionLoss(error: Error & { code?: unknown }): boolean {
+  return (typeof error.code === 'string' && CONNECTION_LOSS_CODES.has(error.code)) || /connection terminated|connection is closed/i.test(error.message);
 }
