@@ -178,7 +178,7 @@ const EXIM_BOUNCE = crlf(
   '',
 );
 
-/** A DSN for alice@example.org with the given human-readable text and per-recipient fields. */
+/** Builds a DSN for alice@example.org with the given human-readable text and per-recipient fields. */
 function dsnFor(text: string[], fields: string[]): string {
   return crlf(
     'From: MAILER-DAEMON@mx.shop.example (Mail Delivery System)',
@@ -205,7 +205,7 @@ function dsnFor(text: string[], fields: string[]): string {
   );
 }
 
-/** A Sendmail bounce in plain text, as Sendmail sends it without a delivery-status part. */
+/** Builds a Sendmail bounce in plain text, as Sendmail sends it without a delivery-status part. */
 function sendmailBounce(lines: string[]): string {
   return crlf(
     'From: Mail Delivery Subsystem <MAILER-DAEMON@mx.shop.example>',
@@ -360,7 +360,7 @@ describe('parseInboundMessage', () => {
   describe('an unknown-user reply without an x.1.x status', () => {
     const categoryOf = async (raw: string) => (await parseInboundMessage(raw)).recipients.map(({ category }) => category);
 
-    it('is a block with a status about the mailbox state and no sign of RCPT TO', async () => {
+    it('is a block with a mailbox-state status', async () => {
       const raw = dsnFor([], ['Status: 5.2.1', 'Diagnostic-Code: smtp; 550 5.2.1 <alice@example.org>... User Unknown']);
 
       expect(await categoryOf(raw)).toEqual(['block']);

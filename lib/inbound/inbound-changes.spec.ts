@@ -3,7 +3,9 @@ import { attributeFailures, planInboundChanges } from './inbound-changes.js';
 import type { InboundRecipient, InboundReport } from './inbound-report.js';
 
 function failure(email: string, category: InboundRecipient['category'], status: string | null = null, diagnostic: string | null = null): InboundRecipient {
-  const reason = category === 'complaint' ? null : category === 'hard' ? 'mailbox_unknown' : 'policy';
+  let reason: InboundRecipient['reason'] = null;
+  if (category === 'hard') reason = 'mailbox_unknown';
+  else if (category !== 'complaint') reason = 'policy';
   return { email, status, category, reason, action: category === 'complaint' ? null : 'failed', diagnostic, remoteMta: null };
 }
 

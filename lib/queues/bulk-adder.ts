@@ -52,12 +52,12 @@ export class BulkAdder<T> {
 
   /** Takes the oldest waiting calls, as many as fit in `maxItems`, and always at least one. */
   private takeBulk(): Array<PendingCall<T>> {
-    let count = this.pending[0]?.items.length ?? 0;
-    let taken = 1;
-    while (taken < this.pending.length && count + this.pending[taken].items.length <= this.maxItems) {
-      count += this.pending[taken].items.length;
-      taken += 1;
+    let items = this.pending[0]?.items.length ?? 0;
+    let calls = 1;
+    while (calls < this.pending.length && items + this.pending[calls].items.length <= this.maxItems) {
+      items += this.pending[calls].items.length;
+      calls += 1;
     }
-    return this.pending.splice(0, taken);
+    return this.pending.splice(0, calls);
   }
 }

@@ -56,8 +56,8 @@ export class TrackingSettingsService {
   }
 
   /**
-   * Returns the tracking of one message: its `tracking_settings` over the tenant's defaults, which
-   * are read at most once per {@link DEFAULTS_TTL_MS} for each tenant.
+   * Returns the tracking of one message: its `tracking_settings` over the tenant's defaults. This
+   * process reads a tenant's defaults again once its cached copy is {@link DEFAULTS_TTL_MS} old.
    */
   async effective(tenantId: string, request: TrackingSettings): Promise<EffectiveTrackingSettings> {
     const now = Date.now();
