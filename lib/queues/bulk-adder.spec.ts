@@ -66,7 +66,7 @@ describe('BulkAdder', () => {
 
   it('keeps joined bulks within the item limit without splitting a call', async () => {
     const store = new ManualBulks();
-    const adder = new BulkAdder(store.addBulk, 3);
+    const adder = new BulkAdder(store.addBulk, { maxItems: 3 });
 
     const calls = [adder.add(['a']), adder.add(['b', 'c']), adder.add(['d', 'e']), adder.add(['f', 'g', 'h', 'i'])];
     for (let index = 0; index < 4; index++) {
@@ -76,6 +76,20 @@ describe('BulkAdder', () => {
 
     await Promise.all(calls);
     expect(store.bulks).toEqual([['a'], ['b', 'c'], ['d', 'e'], ['f', 'g', 'h', 'i']]);
+  });
+
+  it('moves on when a bulk add stalls', async () => {
+    const store = new ManualBulks();
+    const adder = new BulkAdder(store.addBulk, { timeoutMs: 50 });
+
+    const stalled = adder.add(['a']);
+    const next = adder.add(['b']);
+    await expect(stalled).rejects.toThrow('Adding jobs timed out after 50 ms');
+    await settle();
+    store.finish(1);
+
+    await expect(next).resolves.toBeUndefined();
+    expect(store.bulks).toEqual([['a'], ['b']]);
   });
 
   it('adds nothing for an empty call', async () => {

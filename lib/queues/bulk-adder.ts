@@ -17,11 +17,14 @@ export class BulkAdder<T> {
 
   /**
    * @param addBulk adds one bulk of items.
-   * @param maxItems largest bulk that joins several calls. A single call larger than this is added alone.
+   * @param options.maxItems largest bulk that joins several calls. A single call larger than this is added alone.
+   * @param options.timeoutMs time after which the calls of a bulk add that has not finished are
+   *   rejected and the next bulk starts, so one stalled add does not hold every later one. The
+   *   stalled add may still finish later.
    */
   constructor(
     private readonly addBulk: (items: T[]) => Promise<unknown>,
-    private readonly maxItems = 1000,
+    private readonly options: { maxItems?: number; timeoutMs?: number } = {},
   ) {}
 
   add(items: T[]): Promise<void> {
@@ -39,7 +42,7 @@ export class BulkAdder<T> {
       while (this.pending.length > 0) {
         const calls = this.takeBulk();
         try {
-          await this.addBulk(calls.flatMap((call) => call.items));
+          await this.withTimeout(this.addBulk(calls.flatMap((call) => call.items)));
           for (const call of calls) call.resolve();
         } catch (error) {
           for (const call of calls) call.reject(error);
@@ -50,11 +53,30 @@ export class BulkAdder<T> {
     }
   }
 
+  private async withTimeout(adding: Promise<unknown>): Promise<void> {
+    const { timeoutMs } = this.options;
+    if (timeoutMs === undefined) {
+      await adding;
+      return;
+    }
+
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<never>((_resolve, reject) => {
+      timer = setTimeout(() => reject(new Error(`Adding jobs timed out after ${timeoutMs} ms`)), timeoutMs);
+    });
+    try {
+      await Promise.race([adding, timedOut]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
   /** Takes the oldest waiting calls, as many as fit in `maxItems`, and always at least one. */
   private takeBulk(): Array<PendingCall<T>> {
+    const maxItems = this.options.maxItems ?? 1000;
     let items = this.pending[0]?.items.length ?? 0;
     let calls = 1;
-    while (calls < this.pending.length && items + this.pending[calls].items.length <= this.maxItems) {
+    while (calls < this.pending.length && items + this.pending[calls].items.length <= maxItems) {
       items += this.pending[calls].items.length;
       calls += 1;
     }

@@ -9,6 +9,9 @@ import { BulkAdder } from './bulk-adder.js';
 export const SEND_QUEUE = 'scaisend-send';
 export const WEBHOOK_QUEUE = 'scaisend-webhook';
 
+/** Time after which a stalled bulk add of jobs stops holding the adds behind it. */
+const ADD_TIMEOUT_MS = 15_000;
+
 /** Builds the job id of a message's delivery attempt. Adding a job whose id exists is a no-op. */
 export function sendJobId(messageId: string, attempts: number): string {
   return `${messageId}.${attempts}`;
@@ -60,8 +63,9 @@ export class ScaiSendQueues implements BeforeApplicationShutdown, OnApplicationS
 
     this.send = this.createQueue<SendJobData>(SEND_QUEUE);
     this.webhook = this.createQueue<WebhookJobData>(WEBHOOK_QUEUE);
-    this.sendAdder = new BulkAdder((jobs) => this.send.addBulk(jobs));
-    this.webhookAdder = new BulkAdder((jobs) => this.webhook.addBulk(jobs));
+    // A job that is not added in time is added later by the recovery sweep, since its row stays queued.
+    this.sendAdder = new BulkAdder((jobs) => this.send.addBulk(jobs), { timeoutMs: ADD_TIMEOUT_MS });
+    this.webhookAdder = new BulkAdder((jobs) => this.webhook.addBulk(jobs), { timeoutMs: ADD_TIMEOUT_MS });
   }
 
   /**
