@@ -40,7 +40,7 @@ async function bootstrap(): Promise<void> {
   }
 
   await (config.host ? app.listen(config.port, config.host) : app.listen(config.port));
-  logger.log(`ScaiSend listens on port ${config.port}; API docs at ${config.publicUrl}/docs`);
+  logger.log(`ScaiSend listens on ${config.host ?? 'every interface'}, port ${config.port}; API docs at ${config.publicUrl}/docs`);
   logger.log(`Queues on ${config.redisUrl ? 'Redis' : 'PostgreSQL'}; mail ${config.smtpRelayUrl ? 'through the SMTP relay' : 'directly to each MX'}`);
 }
 

@@ -78,6 +78,13 @@ describe('API surface', () => {
     expect(response.body.detail).toEqual([expect.objectContaining({ loc: ['body', 'scopes'], msg: 'scopes is required: a list of permissions such as ["mail.send"]' })]);
   });
 
+  it('names a scopes value that is not a list', async () => {
+    const response = await app.request('POST', '/v3/api_keys', admin, { name: 'one scope', scopes: 'mail.send' });
+
+    expect(response.status).toBe(400);
+    expect(response.body.detail).toEqual([expect.objectContaining({ loc: ['body', 'scopes'], type: 'isArray' })]);
+  });
+
   it('answers an unknown route in the API error shape', async () => {
     const response = await app.request('GET', '/v3/no_such_route', admin);
 

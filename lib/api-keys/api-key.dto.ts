@@ -16,10 +16,11 @@ export class CreateApiKeyRequestDto {
   environment?: 'live' | 'test';
 
   @ApiProperty({ description: 'Permissions of the key', example: ['mail.send'], enum: PERMISSIONS, isArray: true })
+  // class-validator runs these from the bottom up, and the pipe reports the first that fails.
   @IsDefined({ message: 'scopes is required: a list of permissions such as ["mail.send"]' })
-  @IsArray()
   @ArrayMaxSize(PERMISSIONS.length)
   @IsString({ each: true })
+  @IsArray()
   scopes!: string[];
 
   @ApiPropertyOptional({ description: 'When the key stops working (ISO-8601)', example: '2027-01-01T00:00:00Z' })
@@ -37,9 +38,9 @@ export class UpdateApiKeyRequestDto {
 
   @ApiPropertyOptional({ description: 'New permissions', enum: PERMISSIONS, isArray: true })
   @IsOptional()
-  @IsArray()
   @ArrayMaxSize(PERMISSIONS.length)
   @IsString({ each: true })
+  @IsArray()
   scopes?: string[];
 }
 
