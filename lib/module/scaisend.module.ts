@@ -138,6 +138,7 @@ const providers: Provider[] = [
       options.mailTransport ??
       new SmtpDelivery({
         relayUrl: options.smtpRelayUrl,
+        relayConnections: options.concurrency.send,
         mxPort: options.mxPort,
         resolver,
         heloName: options.heloName,
