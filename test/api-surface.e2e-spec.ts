@@ -271,6 +271,7 @@ describe('API surface', () => {
       },
     ]);
     expect(unnamed.status).toBe(400);
+    expect(unnamed.body.detail).toEqual([expect.objectContaining({ loc: ['query', 'categories'], msg: 'categories is required: name 1 to 10 categories, as categories=a&categories=b' })]);
   });
 
   it.each([

@@ -40,12 +40,13 @@ export class ListCategoriesQueryDto {
 
 export class CategoryStatsQueryDto extends StatsQueryDto {
   @ApiPropertyOptional({ description: 'Categories to report, repeated: `categories=a&categories=b`', type: [String], minItems: 1, maxItems: MAX_CATEGORIES_PER_REQUEST })
+  // class-validator runs these from the bottom up, and the pipe reports the first that fails.
   @Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? [value] : value))
-  @IsArray({ message: 'categories is required: name 1 to 10 categories, as categories=a&categories=b' })
-  @ArrayMinSize(1)
-  @ArrayMaxSize(MAX_CATEGORIES_PER_REQUEST)
-  @IsString({ each: true })
   @Length(1, 255, { each: true })
+  @IsString({ each: true })
+  @ArrayMaxSize(MAX_CATEGORIES_PER_REQUEST)
+  @ArrayMinSize(1)
+  @IsArray({ message: 'categories is required: name 1 to 10 categories, as categories=a&categories=b' })
   categories!: string[];
 }
 
