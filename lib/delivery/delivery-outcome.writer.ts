@@ -47,7 +47,8 @@ export class DeliveryOutcomeWriter {
     // recipients of a real attempt when all those still waiting were held back.
     const heldBack = result.recipients.length > 0 && result.recipients.every((recipient) => recipient.heldBack === true);
     const heldAttempts = message.heldAttempts + (heldBack ? 1 : 0);
-    const waiting = result.recipients.filter((recipient) => !recipient.outcomeUnknown && classifySmtpReply(recipient).category === 'deferred');
+    const classified = result.recipients.map((recipient) => ({ recipient, reply: classifySmtpReply(recipient) }));
+    const waiting = classified.filter(({ recipient, reply }) => !recipient.outcomeUnknown && reply.category === 'deferred').map(({ recipient }) => recipient);
     const onlyHeldWait = waiting.length > 0 && waiting.every((recipient) => recipient.heldBack === true);
     const retryDelayMs = onlyHeldWait
       ? heldRetryDelayMs(throttledMs, Math.max(1, heldAttempts), delays, message.createdAt, now, maxAge)
@@ -57,8 +58,7 @@ export class DeliveryOutcomeWriter {
     const events: NewEvent[] = [];
     const states = new Map<string, RecipientState>();
     const suppressions: NewSuppression[] = [];
-    for (const recipient of result.recipients) {
-      const reply = classifySmtpReply(recipient);
+    for (const { recipient, reply } of classified) {
       const status = recipient.enhancedStatus ?? (recipient.code === null ? null : String(recipient.code));
       if (reply.category === 'delivered') {
         events.push({ type: 'delivered', recipientEmail: recipient.email, metadata: { smtp_response: recipient.response, mx_host: result.mxHost, tls: result.tls } });
