@@ -7,8 +7,8 @@ import { configureScaiSendApp } from '../lib/index.js';
 const SCAISEND_VERSION = '0.1.0';
 
 /**
- * Installs ScaiSend's body parsers, answers requests that match no route in the API's error
- * shape, and serves the Swagger UI at `/docs` (JSON at `/docs-json`).
+ * Installs ScaiSend's body parsers, responds to requests that match no route with an error in the
+ * API's shape, and serves the Swagger UI at `/docs` (JSON at `/docs-json`).
  */
 export function configureSampleApp(app: INestApplication): void {
   configureScaiSendApp(app);

@@ -73,9 +73,9 @@ describe.each(['redis', 'postgres'] as const)('rate limits with queues on %s', (
 
   it('limits API key creation per tenant', async () => {
     const created = await app.request('POST', '/v3/api_keys', await app.adminToken('initech'), { name: 'first', scopes: ['mail.send'] });
-    const refused = await app.request('POST', '/v3/api_keys', await app.adminToken('initech'), { name: 'second', scopes: ['mail.send'] });
+    const rejected = await app.request('POST', '/v3/api_keys', await app.adminToken('initech'), { name: 'second', scopes: ['mail.send'] });
 
-    expect([created.status, refused.status]).toEqual([201, 429]);
+    expect([created.status, rejected.status]).toEqual([201, 429]);
   });
 
   it('applies the default limit elsewhere', async () => {
@@ -86,10 +86,10 @@ describe.each(['redis', 'postgres'] as const)('rate limits with queues on %s', (
   });
 
   it('counts no unauthenticated request', async () => {
-    const refused = await app.request('GET', '/v3/scopes', null);
+    const rejected = await app.request('GET', '/v3/scopes', null);
 
-    expect(refused.status).toBe(401);
-    expect(refused.headers.get('x-ratelimit-limit')).toBeNull();
+    expect(rejected.status).toBe(401);
+    expect(rejected.headers.get('x-ratelimit-limit')).toBeNull();
   });
 });
 

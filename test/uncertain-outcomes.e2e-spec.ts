@@ -79,10 +79,10 @@ describe('uncertain SMTP outcomes', () => {
       return response.body.events.filter((event: { event_type: string }) => event.event_type === 'deferred').length >= 2 ? response.body : undefined;
     });
 
-    const [held, remote] = message.events.filter((event: { event_type: string }) => event.event_type === 'deferred');
-    expect(held.metadata.attempt).toBe(1);
-    expect(remote.metadata.attempt).toBe(1);
-    expect(remote.metadata.next_attempt_at - remote.timestamp).toBeLessThan(60);
+    const [heldEvent, remoteEvent] = message.events.filter((event: { event_type: string }) => event.event_type === 'deferred');
+    expect(heldEvent.metadata.attempt).toBe(1);
+    expect(remoteEvent.metadata.attempt).toBe(1);
+    expect(remoteEvent.metadata.next_attempt_at - remoteEvent.timestamp).toBeLessThan(60);
   });
 
   it('backs off held tries and reports the first', async () => {
@@ -120,8 +120,8 @@ describe('uncertain SMTP outcomes', () => {
       return deferrals.length >= 2 ? deferrals : undefined;
     });
 
-    const held = message[1];
-    expect(held.metadata.attempt).toBe(2);
-    expect(held.metadata.next_attempt_at - held.timestamp).toBeLessThan(60);
+    const heldEvent = message[1];
+    expect(heldEvent.metadata.attempt).toBe(2);
+    expect(heldEvent.metadata.next_attempt_at - heldEvent.timestamp).toBeLessThan(60);
   });
 });

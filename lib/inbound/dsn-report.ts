@@ -16,7 +16,7 @@ const AFTER_DATA =
   /in reply to end of data|after end of data|did not like our final data|smtp command\s*\n\s*data\b|>>> data\s*\n\s*<<< [45]\d\d[^\n]*\n(?![ \t]*[45]\d\d[ -][^\n]*>\.\.\.)|^[ \t]*(?:<<< )?5\d\d:?[ \t]+:[ \t]*user unknown/im;
 /**
  * Reports of a reply to RCPT TO: Postfix and Exim name the command, qmail writes that the host
- * "does not like recipient", and Postfix's recipient restrictions answer "Recipient address rejected".
+ * "does not like recipient", and Postfix's recipient restrictions reply "Recipient address rejected".
  */
 const AFTER_RCPT = /in reply to rcpt to|after rcpt to|rcpt to (command|response)|did not like our rcpt to|does not like recipient|recipient address rejected|>>> rcpt to:[^\n]*\n\s*<<< [45]\d\d/i;
 /** Enhanced status codes about the mailbox's state (x.2.x), the mail system (x.3.x) or policy (x.7.x). */

@@ -1,5 +1,5 @@
 import { Get, Inject, Query } from '@nestjs/common';
-import { ApiOperation, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiOperation, ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsInt, IsOptional, IsString, Length, Max, Min } from 'class-validator';
 import type { Clock } from '../common/clock.js';
@@ -39,7 +39,7 @@ export class ListCategoriesQueryDto {
 }
 
 export class CategoryStatsQueryDto extends StatsQueryDto {
-  @ApiPropertyOptional({ description: 'Categories to report, repeated: `categories=a&categories=b`', type: [String], minItems: 1, maxItems: MAX_CATEGORIES_PER_REQUEST })
+  @ApiProperty({ description: 'Categories to report, repeated: `categories=a&categories=b`', type: [String], minItems: 1, maxItems: MAX_CATEGORIES_PER_REQUEST })
   // class-validator runs these from the bottom up, and the pipe reports the first that fails.
   @Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? [value] : value))
   @Length(1, 255, { each: true })

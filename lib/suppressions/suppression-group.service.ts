@@ -114,10 +114,10 @@ export class SuppressionGroupService {
   /** Returns the addresses among `emails` that unsubscribed from a group, lowercase, once each, in the order given. */
   async searchMembers(tenantId: string, id: number, emails: string[]): Promise<string[]> {
     await this.findGroup(this.groups.manager, tenantId, id);
-    const wanted = [...new Set(emails.map((email) => email.trim().toLowerCase()))];
-    const found = await this.members.find({ select: { email: true }, where: { tenantId, groupId: id, email: In(wanted) } });
+    const requested = [...new Set(emails.map((email) => email.trim().toLowerCase()))];
+    const found = await this.members.find({ select: { email: true }, where: { tenantId, groupId: id, email: In(requested) } });
     const suppressed = new Set(found.map((member) => member.email));
-    return wanted.filter((email) => suppressed.has(email));
+    return requested.filter((email) => suppressed.has(email));
   }
 
   /** Returns every unsubscription from every group of the tenant, oldest first. */
